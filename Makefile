@@ -1,0 +1,48 @@
+# `make build` sets everything up and builds the example journal into output/.
+# `make test` sets everything up and runs every test (what CI runs).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: build test lint typecheck pytest system-packages clean serve
+
+build: $(STAMP)
+	$(BIN)/journalgen build
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Java runs the Nu HTML Checker. Installed only when missing, and only as root on Debian.
+system-packages:
+	@if ! command -v java >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; \
+	  else \
+	    echo "Java is needed for the HTML checker: install a Java runtime (e.g. default-jre-headless)."; exit 1; \
+	  fi; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP) system-packages
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+serve: $(STAMP)
+	$(BIN)/journalgen serve
+
+clean:
+	rm -rf $(VENV) output .output.* .mypy_cache .ruff_cache .pytest_cache

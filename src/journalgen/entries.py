@@ -1,0 +1,268 @@
+"""Parse one Markdown source into an `Entry` or a `Page`. Pure: text in, dataclass out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Literal
+
+from journalgen.config import Author, SiteConfig
+from journalgen.errors import JournalError
+from journalgen.fields import Fields
+from journalgen.markdown import MAX_NESTING, MarkdownRenderer, Rendered, content_target
+from journalgen.slugs import slugify
+from journalgen.sources import Source
+from journalgen.yamltext import load_mapping
+
+EntryKind = Literal["entry", "farewell"]
+
+ENTRY_KEYS = (
+    "title",
+    "date",
+    "updated",
+    "author",
+    "tags",
+    "summary",
+    "slug",
+    "draft",
+    "publish_on",
+    "kind",
+    "pinned",
+    "comments",
+    "cover",
+    "cover_alt",
+    "series",
+)
+PAGE_KEYS = ("title", "slug", "draft", "summary", "updated", "menu", "order")
+
+_DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[-_](.*))?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A diary entry or farewell post, parsed and rendered."""
+
+    source: Source
+    """The file it comes from."""
+    title: str
+    slug: str
+    """The last part of its URL."""
+    date: dt.datetime
+    """When it was written (aware, in the site's time zone)."""
+    updated: dt.datetime | None
+    """When it was last changed, if the author says so."""
+    author: Author
+    tags: tuple[str, ...]
+    summary_html: str
+    """Front-matter summary, or the text before `<!-- more -->`, or the first paragraph."""
+    body_html: str
+    """The whole entry; links to other content files are still `journalgen:` links."""
+    links: tuple[str, ...]
+    """Content paths the entry links to."""
+    draft: bool
+    publish_on: dt.datetime | None
+    """Not published before this moment."""
+    kind: EntryKind
+    pinned: bool
+    """Shown first on the home page."""
+    comments_open: bool
+    cover: str | None
+    """Content path of the cover image."""
+    cover_alt: str
+    series: str | None
+
+    @property
+    def path(self) -> str:
+        """The folder of its page in the built site, e.g. `2026/11/round-two/`."""
+        return f"{self.date:%Y}/{self.date:%m}/{self.slug}/"
+
+    def is_published(self, now: dt.datetime) -> bool:
+        return not self.draft and (self.publish_on is None or self.publish_on <= now)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A standalone page such as "About" or "Our story"."""
+
+    source: Source
+    title: str
+    path: str
+    """Its folder in the built site, e.g. `about/`."""
+    body_html: str
+    summary: str
+    links: tuple[str, ...]
+    draft: bool
+    updated: dt.datetime | None
+    menu: bool
+    """Listed in the navigation."""
+    order: int
+    """Position in the navigation (smaller first; then by title)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    fields: Fields
+    body: str
+    body_line: int
+    """File line where the body starts."""
+
+
+def split_front_matter(source: Source, known_keys: tuple[str, ...]) -> FrontMatter:
+    """Separate the `---` fenced YAML header from the Markdown body."""
+    text = source.text
+    example = '---\ntitle: "Round two starts Monday"\ndate: 2026-11-22\n---'
+    if not text.strip():
+        raise JournalError.at(
+            source.path,
+            "this file is empty",
+            hint=f"Start it with front matter such as:\n{example}",
+        )
+    lines = text.splitlines(keepends=True)
+    if lines[0].rstrip() != "---":
+        raise JournalError.at(
+            source.path,
+            "the file does not start with front matter (a `---` line)",
+            line=1,
+            hint=f"Begin the file with:\n{example}",
+        )
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            yaml_text = "".join(lines[1:index])
+            body = "".join(lines[index + 1 :])
+            mapping = load_mapping(yaml_text, source.path, first_line=2)
+            fields = Fields(mapping, source.path, "front-matter")
+            fields.reject_unknown(known_keys)
+            return FrontMatter(fields, body, index + 2)
+    raise JournalError.at(
+        source.path,
+        "the front matter has no closing `---` line",
+        line=1,
+        hint="Add a line with just `---` after the title, date and tags.",
+    )
+
+
+def _render(renderer: MarkdownRenderer, front: FrontMatter, source: Source) -> Rendered:
+    rendered = renderer.render(front.body, source.rel)
+    if rendered.too_deep_at is not None:
+        raise JournalError.at(
+            source.path,
+            f"lists or quotes are nested more than {MAX_NESTING} levels deep",
+            line=front.body_line + rendered.too_deep_at - 1,
+            hint="Reduce the indentation; readers cannot follow that many levels anyway.",
+        )
+    return rendered
+
+
+def parse_entry(source: Source, config: SiteConfig, renderer: MarkdownRenderer) -> Entry:
+    """Parse a diary entry. Errors name the file, the line and the key."""
+    front = split_front_matter(source, ENTRY_KEYS)
+    fields = front.fields
+    zone = config.zone
+    title = fields.required_text("title", hint='Add a line such as `title: "Home at last"`.')
+    stem = PurePosixPath(source.rel).stem
+    name_match = _DATED_NAME.match(stem)
+    date = fields.moment("date", zone)
+    if date is None and name_match:
+        year, month, day = (int(part) for part in name_match.group(1, 2, 3))
+        try:
+            date = dt.datetime(year, month, day, tzinfo=zone)
+        except ValueError as err:
+            raise JournalError.at(
+                source.path,
+                f"the file name starts with an impossible date ({err})",
+                hint="Rename the file to start with a real date, e.g. 2026-11-22-title.md.",
+            ) from err
+    if date is None:
+        raise JournalError.at(
+            source.path,
+            "the entry has no date",
+            hint="Add `date: 2026-11-22` to the front matter, or start the file name with "
+            "the date, e.g. 2026-11-22-home-at-last.md.",
+        )
+    slug = _slug(
+        fields, name_match.group(4) if name_match and name_match.group(4) else stem, source
+    )
+    author_name = fields.text("author", config.default_author)
+    tags = fields.text_list("tags")
+    for tag in tags:
+        if not slugify(tag):
+            raise fields.error("tags", f"the tag {tag!r} has no letters or digits")
+    rendered = _render(renderer, front, source)
+    summary_text = fields.text("summary")
+    summary = renderer.render_inline(summary_text) if summary_text else rendered.summary_html
+    kind = fields.choice("kind", ("entry", "farewell"), "entry")
+    comments = fields.raw("comments")
+    if isinstance(comments, bool):
+        comments_open = comments
+    else:
+        comments_open = fields.choice("comments", ("open", "closed"), "open") == "open"
+    cover = fields.text("cover")
+    cover_path = content_target(cover, source.rel) if cover else None
+    if cover and cover_path is None:
+        raise fields.error(
+            "cover", "must be a path to an image inside content/, e.g. ../photos/garden.jpg"
+        )
+    return Entry(
+        source=source,
+        title=title,
+        slug=slug,
+        date=date,
+        updated=fields.moment("updated", zone),
+        author=config.author(author_name) if author_name else Author("family", "The family"),
+        tags=tags,
+        summary_html=summary,
+        body_html=rendered.html,
+        links=rendered.links + ((cover_path,) if cover_path else ()),
+        draft=fields.boolean("draft"),
+        publish_on=fields.moment("publish_on", zone),
+        kind="farewell" if kind == "farewell" else "entry",
+        pinned=fields.boolean("pinned"),
+        comments_open=comments_open,
+        cover=cover_path,
+        cover_alt=fields.text("cover_alt", "") or "",
+        series=fields.text("series"),
+    )
+
+
+def parse_page(source: Source, config: SiteConfig, renderer: MarkdownRenderer) -> Page:
+    """Parse a standalone page from `content/pages/`."""
+    front = split_front_matter(source, PAGE_KEYS)
+    fields = front.fields
+    title = fields.required_text("title", hint='Add a line such as `title: "About us"`.')
+    rel = PurePosixPath(source.rel).relative_to("pages")
+    slug = _slug(fields, rel.stem, source)
+    folders = [slugify(part) for part in rel.parent.parts]
+    if any(not part for part in folders):
+        raise JournalError.at(source.path, "a folder name under content/pages has no letters")
+    path = "/".join([*folders, slug]) + "/"
+    if rel.stem == "index" and not fields.has("slug"):
+        path = "/".join(folders) + "/" if folders else ""
+    rendered = _render(renderer, front, source)
+    return Page(
+        source=source,
+        title=title,
+        path=path,
+        body_html=rendered.html,
+        summary=fields.text("summary", "") or "",
+        links=rendered.links,
+        draft=fields.boolean("draft"),
+        updated=fields.moment("updated", config.zone),
+        menu=fields.boolean("menu", True),
+        order=fields.integer("order", 100, minimum=-1000),
+    )
+
+
+def _slug(fields: Fields, fallback: str, source: Source) -> str:
+    wanted = fields.text("slug")
+    slug = slugify(wanted if wanted is not None else fallback)
+    if not slug:
+        if wanted is not None:
+            raise fields.error("slug", f"{wanted!r} has no letters or digits to make a URL from")
+        raise JournalError.at(
+            source.path,
+            "cannot make a URL from this file name",
+            hint="Rename the file with some letters, or add `slug: a-short-name`.",
+        )
+    return slug

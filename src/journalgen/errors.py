@@ -1,0 +1,56 @@
+"""Errors that are the user's to fix: each names the file, the line and what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the user's site, precise enough to fix without a traceback."""
+
+    path: Path | None
+    """The file at fault, or None when the problem is not in one file."""
+    line: int | None
+    """1-based line in that file, when there is one."""
+    message: str
+    """What is wrong, in plain words."""
+    hint: str = ""
+    """What to do about it (may be empty)."""
+
+    def location(self, base: Path | None = None) -> str:
+        if self.path is None:
+            return ""
+        shown = self.path
+        if base is not None:
+            try:
+                shown = self.path.relative_to(base)
+            except ValueError:
+                shown = self.path
+        return f"{shown}:{self.line}" if self.line else str(shown)
+
+    def format(self, base: Path | None = None) -> str:
+        where = self.location(base)
+        text = f"{where}: {self.message}" if where else self.message
+        if self.hint:
+            text += f"\n    {self.hint}"
+        return text
+
+
+class JournalError(Exception):
+    """A user's mistake (or several): the build stops and reports them all."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+    @classmethod
+    def at(
+        cls, path: Path | None, message: str, *, line: int | None = None, hint: str = ""
+    ) -> JournalError:
+        return cls([Problem(path, line, message, hint)])
+
+    def format(self, base: Path | None = None) -> str:
+        return "\n".join(p.format(base) for p in self.problems)

@@ -1,0 +1,95 @@
+"""RSS 2.0 and Atom feeds with feedgen: full content, absolute URLs, stable ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from urllib.parse import urljoin
+
+from feedgen.feed import FeedGenerator
+
+from journalgen.entries import Entry
+from journalgen.htmlrewrite import rewrite_urls
+from journalgen.i18n import Language
+from journalgen.outputs import Output
+from journalgen.site import Site
+
+RSS_NAME = "feed.xml"
+ATOM_NAME = "atom.xml"
+
+
+def render(site: Site) -> list[Output]:
+    """The site's feeds and one pair per tag, each with the newest `feed_size` entries."""
+    config = site.config
+    label = Language(config.language).label
+    published = [e for e in site.entries if not site.is_preview(e)]
+    outputs = _pair(site, published, "", config.title, config.description or config.title)
+    for tag in site.tags:
+        entries = [e for e in tag.entries if not site.is_preview(e)]
+        title = f"{config.title}: {label('feed_for_tag', tag=tag.title)}"
+        outputs += _pair(site, entries, tag.path, title, title)
+    return outputs
+
+
+def absolute_html(fragment: str, page_url: str) -> str:
+    """Make every link and image in `fragment` absolute, as feed readers need."""
+    return rewrite_urls(fragment, lambda tag, attr, url: urljoin(page_url, url))
+
+
+def _pair(
+    site: Site, entries: Sequence[Entry], folder: str, title: str, subtitle: str
+) -> list[Output]:
+    config = site.config
+    newest = list(entries[: config.feed_size])
+    updated = max((e.updated or e.date for e in newest), default=_epoch(site))
+    outputs = []
+    for name, kind in ((RSS_NAME, "rss"), (ATOM_NAME, "atom")):
+        feed = FeedGenerator()
+        feed.load_extension("dc", atom=False, rss=True)
+        feed_url = config.base_url + folder + name
+        feed.id(config.base_url + folder)
+        feed.title(title)
+        feed.subtitle(subtitle)
+        feed.description(subtitle)
+        # feedgen takes the RSS <link> from the last link given: the site, not the feed.
+        feed.link(href=feed_url, rel="self")
+        feed.link(href=config.base_url + folder, rel="alternate")
+        feed.language(config.language)
+        feed.generator("journalgen")
+        feed.updated(updated)
+        feed.lastBuildDate(updated)
+        for entry in newest:
+            _add(feed, site, entry, cdata=kind == "rss")
+        data = feed.rss_str(pretty=True) if kind == "rss" else feed.atom_str(pretty=True)
+        outputs.append(Output(folder + name, data))
+    return outputs
+
+
+def _add(feed: FeedGenerator, site: Site, entry: Entry, *, cdata: bool) -> None:
+    config = site.config
+    link = config.base_url + entry.path
+    item = feed.add_entry(order="append")
+    # The permalink comes from the date and file name, so editing a title keeps the id.
+    item.id(link)
+    item.guid(link, permalink=True)
+    item.title(entry.title)
+    item.link(href=link, rel="alternate")
+    item.published(entry.date)
+    item.updated(entry.updated or entry.date)
+    item.author(name=entry.author.name)
+    item.dc.dc_creator(entry.author.name)
+    for tag in entry.tags:
+        item.category(term=tag, label=tag)
+    summary = absolute_html(entry.summary_html, link)
+    if summary.strip():
+        item.summary(summary, type="html")
+    body = entry.body_html
+    if entry.cover:
+        body = f'<p><img src="{entry.cover}" alt="{entry.cover_alt}"></p>\n' + body
+    # RSS readers expect HTML in a CDATA section; Atom needs type="html" (escaped).
+    item.content(absolute_html(body, link), type="CDATA" if cdata else "html")
+
+
+def _epoch(site: Site) -> dt.datetime:
+    """An empty feed's date: the build's moment, so an empty site still has valid feeds."""
+    return site.now

@@ -1,0 +1,117 @@
+"""Markdown to HTML with markdown-it-py: CommonMark plus tables, footnotes, strikethrough
+and heading anchors. Relative links are resolved against the file they are written in."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from journalgen.htmlrewrite import is_dangerous_url, rewrite_urls
+
+CONTENT_LINK = "journalgen:"
+"""Prefix of a link to a file inside `content/`, resolved to its site URL when the whole
+site is known (see `site.resolve_links`)."""
+
+MAX_NESTING = 40
+"""Blocks nested deeper than this (lists in lists in quotes…) are refused with a message."""
+
+_MORE = re.compile(r"^<!--\s*more\s*-->\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """One Markdown document as HTML."""
+
+    html: str
+    """The whole body. Links to other content files are still `journalgen:` links."""
+    summary_html: str
+    """What comes before `<!-- more -->`, else the first paragraph."""
+    links: tuple[str, ...]
+    """Content paths this document links to, for checking they exist."""
+    too_deep_at: int | None
+    """Line (within the text) where blocks nest deeper than `MAX_NESTING`, if they do."""
+
+
+class MarkdownRenderer:
+    """A configured markdown-it parser; build it once, render many documents."""
+
+    def __init__(self) -> None:
+        self.md = (
+            MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "maxNesting": MAX_NESTING})
+            .enable(["table", "strikethrough"])
+            .use(footnote_plugin)
+            .use(anchors_plugin, min_level=2, max_level=4)
+        )
+
+    def render(self, text: str, content_rel: str) -> Rendered:
+        """Render `text`, the body of the file at `content_rel` (a path inside `content/`)."""
+        env: dict[str, object] = {}
+        tokens = self.md.parse(text, env)
+        summary_tokens = _summary_tokens(tokens)
+        links: list[str] = []
+
+        def resolve(tag: str, attr: str, url: str) -> str | None:
+            if is_dangerous_url(url):
+                return None
+            target = content_target(url, content_rel)
+            if target is None:
+                return url
+            links.append(target.split("#", 1)[0])
+            return CONTENT_LINK + target
+
+        body = rewrite_urls(self.md.renderer.render(tokens, self.md.options, env), resolve)
+        if summary_tokens is None:
+            summary = ""
+        else:
+            summary = rewrite_urls(
+                self.md.renderer.render(summary_tokens, self.md.options, env), resolve
+            )
+        too_deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
+        too_deep_at = None
+        if too_deep is not None:
+            with_map = next(
+                (t for t in reversed(tokens[: tokens.index(too_deep) + 1]) if t.map), None
+            )
+            too_deep_at = with_map.map[0] + 1 if with_map and with_map.map else 1
+        return Rendered(body, summary, tuple(dict.fromkeys(links)), too_deep_at)
+
+    def render_inline(self, text: str) -> str:
+        """A one-line summary written in front matter."""
+        html = self.md.renderInline(text)
+        return rewrite_urls(html, lambda tag, attr, url: None if is_dangerous_url(url) else url)
+
+
+def content_target(url: str, content_rel: str) -> str | None:
+    """The content path a relative URL written in `content_rel` points to, or None.
+
+    `../photos/a.jpg` in `entries/x.md` -> `photos/a.jpg`. Absolute URLs, site paths
+    (`/about/`), fragments and `mailto:` links are not content links.
+    """
+    if not url or url.startswith(("#", "/", "?")):
+        return None
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return None
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(content_rel), unquote(parts.path)))
+    if joined.startswith("..") or joined == ".":
+        return None  # points outside content/: left as written
+    return joined + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def _summary_tokens(tokens: list[Token]) -> list[Token] | None:
+    for index, token in enumerate(tokens):
+        if token.type == "html_block" and _MORE.match(token.content.strip()):
+            return tokens[:index]
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.level == 0:
+            for end in range(index, len(tokens)):
+                if tokens[end].type == "paragraph_close" and tokens[end].level == 0:
+                    return tokens[index : end + 1]
+    return None

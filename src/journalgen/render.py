@@ -1,0 +1,208 @@
+"""Render the assembled `Site` to HTML pages with Jinja2. Pure apart from reading templates."""
+
+from __future__ import annotations
+
+import html
+import re
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+
+from journalgen.config import SiteConfig
+from journalgen.entries import Entry, Page
+from journalgen.errors import JournalError
+from journalgen.i18n import Language
+from journalgen.outputs import Output
+from journalgen.site import Group, HomePage, Site
+
+THEME_DIR = Path(__file__).parent / "theme"
+THEME_TEMPLATES = THEME_DIR / "templates"
+THEME_STATIC = THEME_DIR / "static"
+SITE_TEMPLATES = "templates"
+
+_TAGS = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"\s+")
+
+
+def plain_text(fragment: str, limit: int = 200) -> str:
+    """An HTML fragment as one line of plain text (for meta descriptions)."""
+    text = _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", fragment))).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def environment(config: SiteConfig, site_dir: Path) -> jinja2.Environment:
+    """Templates from the site's `templates/` first, then the theme's."""
+    loader = jinja2.FileSystemLoader([site_dir / SITE_TEMPLATES, THEME_TEMPLATES])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    language = Language(config.language)
+    base_path = config.base_path
+    origin = config.base_url[: -len(base_path)] if base_path != "/" else config.base_url[:-1]
+
+    def url(path: str) -> str:
+        return base_path + path
+
+    def abs_url(path: str) -> str:
+        return config.base_url + path
+
+    def full_url(site_url: str) -> str:
+        return origin + site_url if site_url.startswith("/") else site_url
+
+    env.globals.update(
+        config=config,
+        lang=language,
+        t=language.label,
+        url=url,
+        abs_url=abs_url,
+        full_url=full_url,
+    )
+    env.filters["plain"] = plain_text
+    env.filters["q"] = lambda value: quote(str(value), safe="")
+    return env
+
+
+def pages(site: Site, env: jinja2.Environment) -> Iterator[Output]:
+    """Every HTML page of the site, plus the sitemap and robots.txt."""
+    renderer = _Renderer(site, env)
+    for home in site.home_pages:
+        yield renderer.home(home)
+    for entry in site.entries:
+        yield renderer.entry(entry)
+    for page in site.pages:
+        yield renderer.page(page)
+    for tag in site.tags:
+        yield renderer.listing(tag, "tag")
+    for author in site.authors:
+        yield renderer.listing(author, "author")
+    for year in site.years:
+        yield renderer.listing(year, "year")
+    for month in site.months:
+        yield renderer.listing(month, "month")
+    label = Language(site.config.language).label
+    yield renderer.simple("tags.html", "tags/", title=label("tags"))
+    yield renderer.simple("archive.html", "archive/", title=label("archive"))
+    yield renderer.simple("404.html", "404.html", title=label("not_found_title"))
+    yield sitemap(site)
+    yield robots(site.config)
+
+
+class _Renderer:
+    def __init__(self, site: Site, env: jinja2.Environment) -> None:
+        self.site = site
+        self.env = env
+
+    def _render(self, template_name: str, path: str, **context: Any) -> Output:
+        file_path = path if path.endswith((".html", ".xml", ".txt")) else path + "index.html"
+        context.setdefault("current", path)
+        context.setdefault("extra_feeds", ())
+        context.setdefault("description", self.site.config.description)
+        text = render_template(self.env, template_name, site=self.site, **context)
+        return Output(file_path, text.encode("utf-8"))
+
+    def home(self, home: HomePage) -> Output:
+        return self._render("home.html", home.path, home=home)
+
+    def entry(self, entry: Entry) -> Output:
+        neighbours = self.site.neighbours[entry.path]
+        return self._render(
+            "entry.html",
+            entry.path,
+            entry=entry,
+            neighbours=neighbours,
+            preview=self.site.is_preview(entry),
+            description=plain_text(entry.summary_html) or self.site.config.description,
+        )
+
+    def page(self, page: Page) -> Output:
+        return self._render(
+            "page.html",
+            page.path,
+            page=page,
+            description=page.summary or plain_text(page.body_html),
+        )
+
+    def listing(self, group: Group, kind: str) -> Output:
+        feeds = (
+            (
+                (f"{group.title} (RSS)", "application/rss+xml", group.path + "feed.xml"),
+                (f"{group.title} (Atom)", "application/atom+xml", group.path + "atom.xml"),
+            )
+            if kind == "tag"
+            else ()
+        )
+        return self._render("list.html", group.path, group=group, kind=kind, extra_feeds=feeds)
+
+    def simple(self, template_name: str, path: str, title: str) -> Output:
+        return self._render(template_name, path, title=title)
+
+
+def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
+    """Render one template; a mistake in it becomes an error naming the file and line."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as err:
+        raise JournalError.at(
+            Path(err.filename) if err.filename else None,
+            f"template error: {err.message}",
+            line=err.lineno,
+            hint="Fix the template (or delete your override to use the theme's).",
+        ) from err
+    except jinja2.TemplateNotFound as err:
+        raise JournalError.at(None, f"template not found: {err.name}") from err
+    except Exception as err:  # a runtime error inside a template (e.g. an undefined name)
+        path, line = _template_frame(err)
+        if path is None:
+            raise
+        raise JournalError.at(
+            path,
+            f"template error: {err}",
+            line=line,
+            hint="Fix the template (or delete your override to use the theme's).",
+        ) from err
+
+
+def _template_frame(err: BaseException) -> tuple[Path | None, int | None]:
+    """The template file and line where `err` was raised, from Jinja's rewritten traceback."""
+    found: tuple[Path | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(err.__traceback__):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            found = (Path(frame.filename), frame.lineno)
+    return found
+
+
+def sitemap(site: Site) -> Output:
+    """`sitemap.xml` listing every public page (never drafts: they are not in `site`)."""
+    base = site.config.base_url
+    rows: list[tuple[str, str | None]] = [("", None)]
+    rows += [
+        (e.path, (e.updated or e.date).isoformat()) for e in site.entries if not site.is_preview(e)
+    ]
+    rows += [(p.path, None) for p in site.pages]
+    rows += [(g.path, None) for g in (*site.tags, *site.authors, *site.years, *site.months)]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for path, lastmod in rows:
+        mod = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+        lines.append(f"  <url><loc>{xml_escape(base + path)}</loc>{mod}</url>")
+    lines.append("</urlset>\n")
+    return Output("sitemap.xml", "\n".join(lines).encode("utf-8"))
+
+
+def robots(config: SiteConfig) -> Output:
+    text = f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n"
+    return Output("robots.txt", text.encode("utf-8"))

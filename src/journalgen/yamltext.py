@@ -1,0 +1,74 @@
+"""YAML mappings with the line of every key, so errors can point at the right line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from journalgen.errors import JournalError
+
+# The C loader is many times faster; fall back where PyYAML was built without libyaml.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    """A YAML mapping read from a file."""
+
+    values: dict[str, Any]
+    """The keys and their values, as PyYAML's safe loader built them."""
+    lines: dict[str, int]
+    """1-based line in the file of each key."""
+
+    def line(self, key: str) -> int | None:
+        return self.lines.get(key)
+
+
+def load_mapping(text: str, path: Path, *, first_line: int = 1) -> Mapping:
+    """Parse `text` as a YAML mapping; `first_line` is the file line where `text` starts."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Mapping({}, {})
+        if not isinstance(node, yaml.MappingNode):
+            raise JournalError.at(
+                path,
+                "the settings must be a list of `key: value` lines, not " + _describe_node(node),
+                line=node.start_mark.line + first_line,
+            )
+        lines: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise JournalError.at(
+                    path, "a key must be a plain word", line=key_node.start_mark.line + first_line
+                )
+            lines[str(key_node.value)] = key_node.start_mark.line + first_line
+        values = loader.construct_document(node)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + first_line if mark is not None else None
+        problem = err.problem or "invalid YAML"
+        raise JournalError.at(
+            path,
+            f"invalid YAML: {problem}",
+            line=line,
+            hint="Check the colons, quotes and indentation on that line; a value that "
+            "contains ': ' or starts with a quote needs \"double quotes\" around it.",
+        ) from err
+    except yaml.YAMLError as err:
+        raise JournalError.at(path, f"invalid YAML: {err}") from err
+    finally:
+        loader.dispose()
+    if not isinstance(values, dict):  # pragma: no cover - a MappingNode always builds a dict
+        raise JournalError.at(path, "expected `key: value` lines")
+    return Mapping({str(k): v for k, v in values.items()}, lines)
+
+
+def _describe_node(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return f"the text {str(node.value)[:40]!r}"
