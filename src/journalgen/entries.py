@@ -191,7 +191,9 @@ def parse_entry(source: Source, config: SiteConfig, renderer: MarkdownRenderer) 
             raise fields.error("tags", f"the tag {tag!r} has no letters or digits")
     rendered = _render(renderer, front, source)
     summary_text = fields.text("summary")
-    summary = renderer.render_inline(summary_text) if summary_text else rendered.summary_html
+    summary = (
+        f"<p>{renderer.render_inline(summary_text)}</p>\n" if summary_text else rendered.summary_html
+    )
     kind = fields.choice("kind", ("entry", "farewell"), "entry")
     comments = fields.raw("comments")
     if isinstance(comments, bool):

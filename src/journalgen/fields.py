@@ -48,7 +48,7 @@ class Fields:
         value = self.raw(key)
         if value is None:
             return default
-        if isinstance(value, bool) or isinstance(value, dict | list):
+        if isinstance(value, (bool, dict | list)):
             raise self.error(key, f"expected text, got {_kind(value)}")
         text = str(value).strip()
         return text or default

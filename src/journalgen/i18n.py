@@ -56,6 +56,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "feed_for_tag": "Entries tagged “{tag}”",
         "all_entries_by_date": "All entries by date",
         "authors": "Authors",
+        "preview": "Preview",
     },
     "fr": {
         "skip": "Aller au contenu",
@@ -101,6 +102,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "feed_for_tag": "Billets avec l’étiquette « {tag} »",
         "all_entries_by_date": "Tous les billets par date",
         "authors": "Auteurs",
+        "preview": "Aperçu",
     },
     "de": {
         "skip": "Zum Inhalt springen",
@@ -146,6 +148,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "feed_for_tag": "Einträge mit dem Schlagwort „{tag}“",
         "all_entries_by_date": "Alle Einträge nach Datum",
         "authors": "Autorinnen und Autoren",
+        "preview": "Vorschau",
     },
     "es": {
         "skip": "Saltar al contenido",
@@ -191,6 +194,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "feed_for_tag": "Entradas con la etiqueta «{tag}»",
         "all_entries_by_date": "Todas las entradas por fecha",
         "authors": "Autores",
+        "preview": "Vista previa",
     },
 }
 
