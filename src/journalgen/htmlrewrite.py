@@ -5,18 +5,29 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from html.parser import HTMLParser
 
 URL_ATTRIBUTES = frozenset(
     {"href", "src", "action", "formaction", "poster", "cite", "background", "xlink:href", "data"}
 )
-"""Attributes whose value is one URL."""
+"""Attributes whose value is one URL (`srcset` holds several and is handled too)."""
 
 UrlTransform = Callable[[str, str, str], str | None]
 """(tag, attribute, url) -> the new url, or None to drop the attribute."""
 
 _DANGEROUS = re.compile(r"^(?:javascript|vbscript|livescript|mocha):", re.IGNORECASE)
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+
+# A start tag, as the HTML tokenizer sees it: quoted values may contain `>`.
+_START_TAG = re.compile(r"<(?P<tag>[a-zA-Z][^\s/>]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+# One attribute inside a start tag, with its value double-, single- or un-quoted.
+_ATTRIBUTE = re.compile(
+    r"(?P<space>[\s/]+)(?P<name>[^\s\"'>/=]+)"
+    r"(?:(?P<eq>\s*=\s*)(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<uq>[^\s\"'=<>`]+)))?"
+)
+_COMMENT_OR_RAW = re.compile(
+    r"<!--.*?-->|<(script|style|textarea|title)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE
+)
+_URL_HINT = re.compile(r"(?:href|src|srcset|action|poster|cite|background|data)\s*=", re.IGNORECASE)
 
 
 def is_dangerous_url(url: str) -> bool:
@@ -26,84 +37,66 @@ def is_dangerous_url(url: str) -> bool:
 
 
 def rewrite_urls(fragment: str, transform: UrlTransform) -> str:
-    """Apply `transform` to every URL attribute (and each `srcset` candidate) in `fragment`."""
-    if "=" not in fragment:
+    """Apply `transform` to every URL attribute (and each `srcset` candidate) in `fragment`.
+
+    Comments and the raw text of script/style elements are left alone; everything but
+    the rewritten attribute values stays exactly as written.
+    """
+    if not _URL_HINT.search(fragment):
         return fragment
-    rewriter = _Rewriter(transform)
-    rewriter.feed(fragment)
-    rewriter.close()
-    return "".join(rewriter.out)
+    pieces: list[str] = []
+    position = 0
+    for raw in _COMMENT_OR_RAW.finditer(fragment):
+        pieces.append(_rewrite_tags(fragment[position : raw.start()], transform))
+        opening = _START_TAG.match(raw.group(0))
+        if opening is not None and raw.group(1):
+            pieces.append(_rewrite_tag(opening, transform) + raw.group(0)[opening.end() :])
+        else:
+            pieces.append(raw.group(0))
+        position = raw.end()
+    pieces.append(_rewrite_tags(fragment[position:], transform))
+    return "".join(pieces)
 
 
-class _Rewriter(HTMLParser):
-    def __init__(self, transform: UrlTransform) -> None:
-        super().__init__(convert_charrefs=False)
-        self.transform = transform
-        self.out: list[str] = []
+def _rewrite_tags(text: str, transform: UrlTransform) -> str:
+    return _START_TAG.sub(lambda match: _rewrite_tag(match, transform), text)
 
-    def _tag(self, tag: str, attrs: list[tuple[str, str | None]], closing: bool) -> None:
-        raw = self.get_starttag_text() or ""
-        changed = False
-        new_attrs: list[tuple[str, str | None]] = []
-        for name, value in attrs:
-            if value is not None and (name in URL_ATTRIBUTES or name == "srcset"):
-                new = (
-                    self._srcset(tag, value)
-                    if name == "srcset"
-                    else self.transform(tag, name, value)
-                )
-                if new != value:
-                    changed = True
-                if new is None:
-                    continue
-                value = new
-            new_attrs.append((name, value))
-        if not changed:
-            self.out.append(raw)
-            return
-        parts = [f"<{tag}"]
-        for name, value in new_attrs:
-            parts.append(f" {name}" if value is None else f' {name}="{html.escape(value)}"')
-        parts.append(" />" if closing else ">")
-        self.out.append("".join(parts))
 
-    def _srcset(self, tag: str, value: str) -> str | None:
-        candidates = []
-        for candidate in value.split(","):
-            bits = candidate.strip().split(None, 1)
-            if not bits:
-                continue
-            url = self.transform(tag, "srcset", bits[0])
-            if url is not None:
-                candidates.append(" ".join([url, *bits[1:]]))
-        return ", ".join(candidates) or None
+def _rewrite_tag(match: re.Match[str], transform: UrlTransform) -> str:
+    attrs = match.group("attrs")
+    if not attrs or "=" not in attrs:
+        return match.group(0)
+    tag = match.group("tag").lower()
+    changed = False
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._tag(tag, attrs, closing=False)
+    def attribute(found: re.Match[str]) -> str:
+        nonlocal changed
+        name = found.group("name").lower()
+        if found.group("eq") is None or (name not in URL_ATTRIBUTES and name != "srcset"):
+            return found.group(0)
+        quoted = found.group("dq") if found.group("dq") is not None else found.group("sq")
+        value = html.unescape(quoted if quoted is not None else found.group("uq") or "")
+        new = _srcset(tag, value, transform) if name == "srcset" else transform(tag, name, value)
+        if new == value:
+            return found.group(0)
+        changed = True
+        if new is None:
+            return ""
+        return f'{found.group("space")}{found.group("name")}="{html.escape(new)}"'
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._tag(tag, attrs, closing=True)
+    rewritten = _ATTRIBUTE.sub(attribute, attrs)
+    if not changed:
+        return match.group(0)
+    return f"<{match.group('tag')}{rewritten}>"
 
-    def handle_endtag(self, tag: str) -> None:
-        self.out.append(f"</{tag}>")
 
-    def handle_data(self, data: str) -> None:
-        self.out.append(data)
-
-    def handle_entityref(self, name: str) -> None:
-        self.out.append(f"&{name};")
-
-    def handle_charref(self, name: str) -> None:
-        self.out.append(f"&#{name};")
-
-    def handle_comment(self, data: str) -> None:
-        self.out.append(f"<!--{data}-->")
-
-    def handle_decl(self, decl: str) -> None:
-        self.out.append(f"<!{decl}>")
-
-    def handle_pi(self, data: str) -> None:
-        self.out.append(f"<?{data}>")
-
-    def unknown_decl(self, data: str) -> None:
-        self.out.append(f"<![{data}]>")
+def _srcset(tag: str, value: str, transform: UrlTransform) -> str | None:
+    candidates = []
+    for candidate in value.split(","):
+        bits = candidate.strip().split(None, 1)
+        if not bits:
+            continue
+        url = transform(tag, "srcset", bits[0])
+        if url is not None:
+            candidates.append(" ".join([url, *bits[1:]]))
+    return ", ".join(candidates) or None
