@@ -104,9 +104,16 @@ def static_copies(site_dir: Path, site: Site) -> list[Copy]:
     if static.is_dir():
         for path in sorted(static.rglob("*")):
             rel_parts = path.relative_to(static).parts
-            if path.is_file() and not any(sources.is_ignored_name(p) for p in rel_parts):
+            if path.is_file() and not any(_is_junk(part) for part in rel_parts):
                 rel = "/".join(rel_parts)
                 chosen[rel] = Copy(rel, path)
     for asset in site.assets:
         chosen.setdefault(asset.rel, Copy(asset.rel, asset.path))
     return list(chosen.values())
+
+
+def _is_junk(name: str) -> bool:
+    """Editor and system leftovers in static/ (dot-folders like .well-known are published)."""
+    return name in (".git", ".DS_Store", "Thumbs.db", "4913") or name.endswith(
+        ("~", ".swp", ".swx", ".swo")
+    )
