@@ -56,13 +56,22 @@ class SiteDir:
         return self.write(f"content/pages/{name}", f"---\n{front.strip()}\n---\n\n{body}")
 
     def build(
-        self, *, drafts: bool = False, future: bool = False, force: bool = False,
+        self,
+        *,
+        drafts: bool = False,
+        future: bool = False,
+        force: bool = False,
         now: dt.datetime = NOW,
     ) -> BuildReport:
-        return build(BuildOptions(
-            site_dir=self.root, out_dir=self.out,
-            selection=Selection(drafts=drafts, future=future), force=force, now=now,
-        ))
+        return build(
+            BuildOptions(
+                site_dir=self.root,
+                out_dir=self.out,
+                selection=Selection(drafts=drafts, future=future),
+                force=force,
+                now=now,
+            )
+        )
 
     def read(self, rel: str) -> str:
         return (self.out / rel).read_text(encoding="utf-8")
@@ -71,7 +80,8 @@ class SiteDir:
         """Every file of the built site, by its path inside output/."""
         return {
             p.relative_to(self.out).as_posix(): p.read_bytes()
-            for p in sorted(self.out.rglob("*")) if p.is_file()
+            for p in sorted(self.out.rglob("*"))
+            if p.is_file()
         }
 
 

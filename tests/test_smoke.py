@@ -5,15 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import SiteDir
-
 from journalgen.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def test_entry_page_shows_title_body_author_and_tags(site: SiteDir) -> None:
-    site.entry("2026-11-20-round-two.md", 'title: "Round two starts Monday"\ntags: [hospital]',
-               "We pack the *blue* bag tonight.\n")
+    site.entry(
+        "2026-11-20-round-two.md",
+        'title: "Round two starts Monday"\ntags: [hospital]',
+        "We pack the *blue* bag tonight.\n",
+    )
     site.build()
     page = site.read("2026/11/round-two/index.html")
     assert "<h1>Round two starts Monday</h1>" in page

@@ -191,9 +191,12 @@ def parse_entry(source: Source, config: SiteConfig, renderer: MarkdownRenderer) 
             raise fields.error("tags", f"the tag {tag!r} has no letters or digits")
     rendered = _render(renderer, front, source)
     summary_text = fields.text("summary")
-    summary = (
-        f"<p>{renderer.render_inline(summary_text)}</p>\n" if summary_text else rendered.summary_html
-    )
+    summary: str = rendered.summary_html
+    summary_links: tuple[str, ...] = ()
+    if summary_text:
+        # Links in a front-matter summary are resolved like the body's (../photos/x.jpg).
+        summary_inline, summary_links = renderer.render_summary(summary_text, source.rel)
+        summary = f"<p>{summary_inline}</p>\n"
     kind = fields.choice("kind", ("entry", "farewell"), "entry")
     comments = fields.raw("comments")
     if isinstance(comments, bool):
@@ -216,7 +219,7 @@ def parse_entry(source: Source, config: SiteConfig, renderer: MarkdownRenderer) 
         tags=tags,
         summary_html=summary,
         body_html=rendered.html,
-        links=rendered.links + ((cover_path,) if cover_path else ()),
+        links=(*rendered.links, *summary_links, *((cover_path,) if cover_path else ())),
         draft=fields.boolean("draft"),
         publish_on=fields.moment("publish_on", zone),
         kind="farewell" if kind == "farewell" else "entry",

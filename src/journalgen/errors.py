@@ -26,7 +26,8 @@ class Problem:
         shown = self.path
         if base is not None:
             try:
-                shown = self.path.relative_to(base)
+                # `--site journal` gives relative paths: compare both as absolute paths.
+                shown = self.path.absolute().relative_to(base.absolute())
             except ValueError:
                 shown = self.path
         return f"{shown}:{self.line}" if self.line else str(shown)

@@ -24,8 +24,11 @@ _ATTRIBUTE = re.compile(
     r"(?P<space>[\s/]+)(?P<name>[^\s\"'>/=]+)"
     r"(?:(?P<eq>\s*=\s*)(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<uq>[^\s\"'=<>`]+)))?"
 )
+# Where browsers end them: a comment at `-->` or `--!>` (and `<!-->`, `<!--->` are whole
+# comments), a raw-text element at its first end tag, even one with stray attributes.
 _COMMENT_OR_RAW = re.compile(
-    r"<!--.*?-->|<(script|style|textarea|title)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE
+    r"<!--(?:-?>|.*?--!?>)|<(script|style|textarea|title)\b.*?</\1(?:[\s/][^>]*)?>",
+    re.DOTALL | re.IGNORECASE,
 )
 _URL_HINT = re.compile(r"(?:href|src|srcset|action|poster|cite|background|data)\s*=", re.IGNORECASE)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 
 # Each label in English, French, German and Spanish. A language Babel knows but we have no
 # labels for gets its dates localized and these labels in English.
@@ -236,8 +236,8 @@ class Language:
         return str(format_datetime(moment, format="long", tzinfo=moment.tzinfo, locale=self.locale))
 
     def month(self, month: dt.date) -> str:
-        """`November 2026`, `novembre 2026`…"""
-        return str(format_date(month, format="LLLL y", locale=self.locale))
+        """`November 2026`, `novembre 2026`, `noviembre de 2026`… (the locale's own order)."""
+        return str(format_skeleton("yMMMM", month, locale=self.locale))
 
     def year(self, month: dt.date) -> str:
         return str(month.year)

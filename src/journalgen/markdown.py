@@ -71,7 +71,8 @@ class MarkdownRenderer:
             summary = ""
         else:
             summary = rewrite_urls(
-                self.md.renderer.render(summary_tokens, self.md.options, env), resolve
+                _for_listing(self.md.renderer.render(summary_tokens, self.md.options, env)),
+                resolve,
             )
         too_deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
         too_deep_at = None
@@ -84,8 +85,24 @@ class MarkdownRenderer:
 
     def render_inline(self, text: str) -> str:
         """A one-line summary written in front matter."""
-        html = self.md.renderInline(text)
-        return rewrite_urls(html, lambda tag, attr, url: None if is_dangerous_url(url) else url)
+        return self.render_summary(text, None)[0]
+
+    def render_summary(self, text: str, content_rel: str | None) -> tuple[str, tuple[str, ...]]:
+        """A one-line summary written in front matter of the file at `content_rel`, and the
+        content paths it links to (resolved like the body's, so they work on every page)."""
+        links: list[str] = []
+
+        def resolve(tag: str, attr: str, url: str) -> str | None:
+            if is_dangerous_url(url):
+                return None
+            target = content_target(url, content_rel) if content_rel else None
+            if target is None:
+                return url
+            links.append(target.split("#", 1)[0])
+            return CONTENT_LINK + target
+
+        html = rewrite_urls(self.md.renderInline(text), resolve)
+        return html, tuple(dict.fromkeys(links))
 
 
 def content_target(url: str, content_rel: str) -> str | None:
@@ -103,6 +120,18 @@ def content_target(url: str, content_rel: str) -> str | None:
     if joined.startswith("..") or joined == ".":
         return None  # points outside content/: left as written
     return joined + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+_FOOTNOTE_REF = re.compile(
+    r'<sup class="footnote-ref"><a href="#fn\d+(?::\d+)?" id="fnref[^"]*">.*?</a></sup>'
+)
+_ID_ATTRIBUTE = re.compile(r'\sid="[^"]*"')
+
+
+def _for_listing(summary_html: str) -> str:
+    """A summary is shown beside others (home page, feeds): drop its footnote markers (the
+    notes are not there) and its ids (they would repeat on the page and clash)."""
+    return _ID_ATTRIBUTE.sub("", _FOOTNOTE_REF.sub("", summary_html))
 
 
 def _summary_tokens(tokens: list[Token]) -> list[Token] | None:

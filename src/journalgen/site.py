@@ -166,7 +166,7 @@ def _check_collisions(entries: Iterable[Entry], pages: Iterable[Page]) -> None:
                 Problem(
                     item.source.path,
                     None,
-                    f"this writes the same page /{item.path} as {other.source.path}",
+                    f"this writes the same page /{item.path} as content/{other.source.rel}",
                     "Give one of them a different `slug:` (URLs that differ only in capital "
                     "letters count as the same on Mac and Windows disks).",
                 )

@@ -34,14 +34,26 @@ def slugify(text: str) -> str:
     `\\` or `..`.
     """
     text = unicodedata.normalize("NFKC", text).lower().translate(_SPECIAL)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    text = unicodedata.normalize("NFC", stripped)
+    text = unicodedata.normalize("NFC", _strip_latin_accents(unicodedata.normalize("NFKD", text)))
     text = _NOT_WORD.sub("-", text).replace("_", "-")
     text = re.sub(r"-{2,}", "-", text).strip("-")
     if len(text) > MAX_LENGTH:
         text = text[:MAX_LENGTH].rsplit("-", 1)[0] or text[:MAX_LENGTH]
     return text
+
+
+def _strip_latin_accents(decomposed: str) -> str:
+    """Drop the accents of Latin letters only: `й` and Greek tonos are part of the word."""
+    kept: list[str] = []
+    base_is_latin = False
+    for ch in decomposed:
+        if unicodedata.combining(ch):
+            if base_is_latin:
+                continue
+        else:
+            base_is_latin = ch.isascii() or "LATIN" in unicodedata.name(ch, "")
+        kept.append(ch)
+    return "".join(kept)
 
 
 def is_safe_slug(slug: str) -> bool:

@@ -30,6 +30,7 @@ class Mapping:
 def load_mapping(text: str, path: Path, *, first_line: int = 1) -> Mapping:
     """Parse `text` as a YAML mapping; `first_line` is the file line where `text` starts."""
     loader = _Loader(text)
+    node: yaml.Node | None = None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -61,6 +62,15 @@ def load_mapping(text: str, path: Path, *, first_line: int = 1) -> Mapping:
         ) from err
     except yaml.YAMLError as err:
         raise JournalError.at(path, f"invalid YAML: {err}") from err
+    except ValueError as err:
+        # PyYAML builds `2026-13-45` as a date and fails outside its own error type.
+        key, line = _failing_key(node, first_line)
+        raise JournalError.at(
+            path,
+            f"`{key}`: not a valid value ({err})" if key else f"invalid value: {err}",
+            line=line,
+            hint="Write dates as 2026-11-22 or 2026-11-22 09:30, with a real month and day.",
+        ) from err
     finally:
         loader.dispose()
     if not isinstance(values, dict):  # pragma: no cover - a MappingNode always builds a dict
@@ -72,3 +82,17 @@ def _describe_node(node: yaml.Node) -> str:
     if isinstance(node, yaml.SequenceNode):
         return "a list"
     return f"the text {str(node.value)[:40]!r}"
+
+
+def _failing_key(node: yaml.Node | None, first_line: int) -> tuple[str | None, int | None]:
+    """The key whose value PyYAML cannot build, and its line (found by building each alone)."""
+    if not isinstance(node, yaml.MappingNode):
+        return None, None
+    for key_node, value_node in node.value:
+        try:
+            yaml.SafeLoader("").construct_object(value_node, deep=True)
+        except ValueError:
+            return str(key_node.value), key_node.start_mark.line + first_line
+        except yaml.YAMLError:
+            continue
+    return None, None
