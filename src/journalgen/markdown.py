@@ -13,7 +13,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from journalgen.htmlrewrite import is_dangerous_url, rewrite_urls
+from journalgen.htmlrewrite import UrlTransform, is_dangerous_url, rewrite_urls
 
 CONTENT_LINK = "journalgen:"
 """Prefix of a link to a file inside `content/`, resolved to its site URL when the whole
@@ -56,16 +56,7 @@ class MarkdownRenderer:
         tokens = self.md.parse(text, env)
         summary_tokens = _summary_tokens(tokens)
         links: list[str] = []
-
-        def resolve(tag: str, attr: str, url: str) -> str | None:
-            if is_dangerous_url(url):
-                return None
-            target = content_target(url, content_rel)
-            if target is None:
-                return url
-            links.append(target.split("#", 1)[0])
-            return CONTENT_LINK + target
-
+        resolve = _resolver(content_rel, links)
         body = rewrite_urls(self.md.renderer.render(tokens, self.md.options, env), resolve)
         if summary_tokens is None:
             summary = ""
@@ -91,18 +82,27 @@ class MarkdownRenderer:
         """A one-line summary written in front matter of the file at `content_rel`, and the
         content paths it links to (resolved like the body's, so they work on every page)."""
         links: list[str] = []
-
-        def resolve(tag: str, attr: str, url: str) -> str | None:
-            if is_dangerous_url(url):
-                return None
-            target = content_target(url, content_rel) if content_rel else None
-            if target is None:
-                return url
-            links.append(target.split("#", 1)[0])
-            return CONTENT_LINK + target
-
-        html = rewrite_urls(self.md.renderInline(text), resolve)
+        html = rewrite_urls(self.md.renderInline(text), _resolver(content_rel, links))
         return html, tuple(dict.fromkeys(links))
+
+
+def _resolver(content_rel: str | None, links: list[str]) -> UrlTransform:
+    """A URL transform that drops `javascript:` URLs and marks links to be resolved once the
+    whole site is known: content files (collected in `links`) and site paths such as
+    `/about/` (which need the site's base path in front)."""
+
+    def resolve(tag: str, attr: str, url: str) -> str | None:
+        if is_dangerous_url(url):
+            return None
+        if url.startswith("/") and not url.startswith("//"):
+            return CONTENT_LINK + url
+        target = content_target(url, content_rel) if content_rel else None
+        if target is None:
+            return url
+        links.append(target.split("#", 1)[0])
+        return CONTENT_LINK + target
+
+    return resolve
 
 
 def content_target(url: str, content_rel: str) -> str | None:

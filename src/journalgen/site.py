@@ -195,7 +195,8 @@ class _Linker:
         self.warnings: list[Problem] = []
 
     def entry(self, entry: Entry) -> Entry:
-        if not entry.links:
+        has_links = CONTENT_LINK in entry.body_html or CONTENT_LINK in entry.summary_html
+        if not has_links and entry.cover is None:
             return entry
         return replace(
             entry,
@@ -205,7 +206,7 @@ class _Linker:
         )
 
     def page(self, page: Page) -> Page:
-        if not page.links:
+        if CONTENT_LINK not in page.body_html:
             return page
         return replace(
             page, body_html=self._resolve(page.body_html, page.source.rel, page.source.path)
@@ -213,6 +214,8 @@ class _Linker:
 
     def target(self, content_path: str, source_rel: str) -> tuple[str, bool]:
         """The site path for a content path, and whether it exists."""
+        if content_path.startswith("/"):  # a site path written as /about/
+            return self.base + content_path[1:], True
         path, _, fragment = content_path.partition("#")
         suffix = f"#{fragment}" if fragment else ""
         found = self.targets.get(path)
