@@ -17,6 +17,7 @@ NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 BASIC_CONFIG = """\
 title: "Test journal"
 base_url: https://journal.example.org/
+privacy: public
 description: "A journal for tests."
 language: en
 timezone: Europe/London

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -16,6 +18,8 @@ from journalgen.sources import read_text
 from journalgen.yamltext import Mapping, load_mapping
 
 CONFIG_NAME = "journalgen.yaml"
+
+Privacy = Literal["private", "password", "public"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,15 @@ class SiteConfig:
     """Newest entries in each RSS/Atom feed."""
     footer: str
     """Plain text shown at the bottom of every page (e.g. a copyright line)."""
+    privacy: Privacy = "private"
+    """`private` (default): pages ask search engines not to index them, no sitemap.
+    `password`: private, and Netlify asks visitors for a password. `public`: indexed."""
+    password: str | None = None
+    """`user:password` for `privacy: password` (or the JOURNALGEN_PASSWORD variable)."""
+
+    @property
+    def is_public(self) -> bool:
+        return self.privacy == "public"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -84,7 +97,13 @@ KNOWN_KEYS = (
     "page_size",
     "feed_size",
     "footer",
+    "privacy",
+    "password",
 )
+
+PASSWORD_VARIABLE = "JOURNALGEN_PASSWORD"
+"""Environment variable that may hold `user:password` instead of journalgen.yaml (so the
+password need not be in the repository: set it in Netlify's environment variables)."""
 
 
 def load(site_dir: Path) -> SiteConfig:
@@ -97,11 +116,13 @@ def load(site_dir: Path) -> SiteConfig:
             hint=f"Run journalgen inside your site's folder (the one with {CONFIG_NAME}), "
             "pass --site FOLDER, or create a site with `journalgen init FOLDER`.",
         )
-    return parse(read_text(path), path)
+    return parse(read_text(path), path, os.environ.get(PASSWORD_VARIABLE))
 
 
-def parse(text: str, path: Path) -> SiteConfig:
-    """Check the text of a settings file; `path` is only used in messages."""
+def parse(text: str, path: Path, password_variable: str | None = None) -> SiteConfig:
+    """Check the text of a settings file; `path` is only used in messages.
+
+    `password_variable` is the value of JOURNALGEN_PASSWORD, if set."""
     fields = Fields(load_mapping(text, path), path, "setting")
     fields.reject_unknown(KNOWN_KEYS)
     title = fields.required_text("title", hint='Add a line such as `title: "Cooper\'s journal"`.')
@@ -134,7 +155,25 @@ def parse(text: str, path: Path) -> SiteConfig:
         page_size=fields.integer("page_size", 10),
         feed_size=fields.integer("feed_size", 20),
         footer=fields.text("footer", "") or "",
+        **_privacy(fields, password_variable),
     )
+
+
+def _privacy(fields: Fields, password_variable: str | None) -> dict[str, Any]:
+    privacy = fields.choice("privacy", ("private", "password", "public"), "private")
+    password = fields.text("password") or password_variable
+    if privacy == "password":
+        if not password or ":" not in password or password.startswith(":"):
+            raise fields.error(
+                "privacy",
+                "`privacy: password` needs a user name and password",
+                hint=f"Set the environment variable {PASSWORD_VARIABLE} to `family:a-long-phrase`"
+                " (in Netlify: Site configuration > Environment variables), or add "
+                "`password: family:a-long-phrase` here if this folder is never shared.",
+            )
+    elif fields.has("password"):
+        raise fields.error("password", "is only used with `privacy: password`")
+    return {"privacy": privacy, "password": password if privacy == "password" else None}
 
 
 def _base_url(fields: Fields) -> str:

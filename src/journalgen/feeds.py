@@ -61,6 +61,8 @@ def _pair(
         for entry in newest:
             _add(feed, site, entry, cdata=kind == "rss")
         data = feed.rss_str(pretty=True) if kind == "rss" else feed.atom_str(pretty=True)
+        if not config.is_public:
+            data = _not_for_search(data, kind)
         outputs.append(Output(folder + name, data))
     return outputs
 
@@ -93,3 +95,17 @@ def _add(feed: FeedGenerator, site: Site, entry: Entry, *, cdata: bool) -> None:
 def _epoch(site: Site) -> dt.datetime:
     """An empty feed's date: the build's moment, so an empty site still has valid feeds."""
     return site.now
+
+
+_ROBOTS_RSS = (
+    b'<xhtml:meta xmlns:xhtml="http://www.w3.org/1999/xhtml" name="robots" '
+    b'content="noindex"/>'
+)
+
+
+def _not_for_search(data: bytes, kind: str) -> bytes:
+    """Mark a private site's RSS feed as not for search engines (the convention Google
+    reads); both feeds are also sent with an `X-Robots-Tag: noindex` header."""
+    if kind != "rss":
+        return data
+    return data.replace(b"<channel>", b"<channel>\n    " + _ROBOTS_RSS, 1)

@@ -95,8 +95,12 @@ def pages(site: Site, env: jinja2.Environment) -> Iterator[Output]:
     yield renderer.simple("tags.html", "tags/", title=label("tags"))
     yield renderer.simple("archive.html", "archive/", title=label("archive"))
     yield renderer.simple("404.html", "404.html", title=label("not_found_title"))
-    yield sitemap(site)
+    if site.config.is_public:
+        yield sitemap(site)
     yield robots(site.config)
+    headers_file = netlify_headers(site.config)
+    if headers_file is not None:
+        yield headers_file
 
 
 class _Renderer:
@@ -204,5 +208,20 @@ def sitemap(site: Site) -> Output:
 
 
 def robots(config: SiteConfig) -> Output:
-    text = f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n"
+    """Crawlers may fetch every page: a private site's pages must be fetched for their
+    `noindex` to be seen (a Disallow would leave them listed from links elsewhere)."""
+    text = "User-agent: *\nAllow: /\n"
+    if config.is_public:
+        text += f"\nSitemap: {config.base_url}sitemap.xml\n"
     return Output("robots.txt", text.encode("utf-8"))
+
+
+def netlify_headers(config: SiteConfig) -> Output | None:
+    """`_headers` for Netlify: the privacy headers that depend on the settings (the fixed
+    security headers are in netlify.toml)."""
+    if config.is_public:
+        return None
+    lines = ["/*", "  X-Robots-Tag: noindex, nofollow"]
+    if config.privacy == "password" and config.password:
+        lines.append(f"  Basic-Auth: {config.password}")
+    return Output("_headers", ("\n".join(lines) + "\n").encode("utf-8"))

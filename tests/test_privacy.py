@@ -1,0 +1,84 @@
+"""`privacy:` decides whether search engines may index the journal."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import feedparser
+import pytest
+
+from conftest import BASIC_CONFIG, SiteDir
+from journalgen.errors import JournalError
+
+
+class _RobotsMeta(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.robots: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "meta" and values.get("name") == "robots":
+            self.robots.append(values.get("content") or "")
+
+
+def _robots_of(html: str) -> list[str]:
+    parser = _RobotsMeta()
+    parser.feed(html)
+    return parser.robots
+
+
+def _with_privacy(site: SiteDir, lines: str) -> None:
+    site.write("journalgen.yaml", BASIC_CONFIG.replace("privacy: public\n", lines))
+    site.entry("2026-11-20-news.md", 'title: "News"\ntags: [home]')
+
+
+def test_a_journal_is_private_unless_it_says_public(site: SiteDir) -> None:
+    _with_privacy(site, "")
+    site.build()
+    files = site.output_files()
+    pages = [path for path in files if path.endswith(".html")]
+    assert pages
+    for path in pages:
+        assert _robots_of(files[path].decode()) == ["noindex, nofollow"], path
+    assert "sitemap.xml" not in files
+    robots = site.read("robots.txt")
+    assert "Disallow" not in robots  # crawlers must reach the pages to see the noindex
+    assert "Sitemap" not in robots
+    assert "X-Robots-Tag: noindex, nofollow" in site.read("_headers")
+    feed = feedparser.parse(site.read("feed.xml"))
+    assert not feed.bozo
+    assert 'name="robots" content="noindex"' in site.read("feed.xml")
+
+
+def test_public_journal_is_indexed_and_has_a_sitemap(site: SiteDir) -> None:
+    _with_privacy(site, "privacy: public\n")
+    site.build()
+    files = site.output_files()
+    assert _robots_of(site.read("index.html")) == []
+    assert "sitemap.xml" in files
+    assert "_headers" not in files
+    assert "Sitemap: https://journal.example.org/sitemap.xml" in site.read("robots.txt")
+
+
+def test_password_privacy_asks_netlify_for_basic_auth(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JOURNALGEN_PASSWORD", "family:blue-kite-morning")
+    _with_privacy(site, "privacy: password\n")
+    site.build()
+    headers = site.read("_headers")
+    assert "Basic-Auth: family:blue-kite-morning" in headers
+    assert "X-Robots-Tag: noindex, nofollow" in headers
+
+
+def test_password_privacy_without_a_password_is_a_clear_error(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("JOURNALGEN_PASSWORD", raising=False)
+    _with_privacy(site, "privacy: password\n")
+    with pytest.raises(JournalError) as caught:
+        site.build()
+    message = caught.value.format()
+    assert "journalgen.yaml" in message
+    assert "JOURNALGEN_PASSWORD" in message
