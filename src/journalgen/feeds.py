@@ -98,8 +98,7 @@ def _epoch(site: Site) -> dt.datetime:
 
 
 _ROBOTS_RSS = (
-    b'<xhtml:meta xmlns:xhtml="http://www.w3.org/1999/xhtml" name="robots" '
-    b'content="noindex"/>'
+    b'<xhtml:meta xmlns:xhtml="http://www.w3.org/1999/xhtml" name="robots" content="noindex"/>'
 )
 
 
