@@ -28,6 +28,14 @@ system-packages:
 	    echo "Java is needed for the HTML checker: install a Java runtime (e.g. default-jre-headless)."; exit 1; \
 	  fi; \
 	fi
+	@# Chromium runs the `journalgen serve` browser test (driven by Playwright; never downloaded).
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "Chromium is needed for the browser test: install Debian's chromium package."; exit 1; \
+	  fi; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -45,4 +53,4 @@ serve: $(STAMP)
 	$(BIN)/journalgen serve
 
 clean:
-	rm -rf $(VENV) output .output.* .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) output .output.* .journalgen .mypy_cache .ruff_cache .pytest_cache

@@ -11,13 +11,68 @@ import datetime as dt
 import random
 from pathlib import Path
 
-TAGS = ["hospital", "home", "treatment", "scans", "school", "friends", "thanks",
-        "food", "sleep", "family", "good-days", "hard-days"]
+TAGS = [
+    "hospital",
+    "home",
+    "treatment",
+    "scans",
+    "school",
+    "friends",
+    "thanks",
+    "food",
+    "sleep",
+    "family",
+    "good-days",
+    "hard-days",
+]
 AUTHORS = ["jenny", "mark", "nana"]
-WORDS = ("the a we he she they today tonight doctor nurse ward bed home garden school "
-         "letter friends soup walk sleep tired brave slowly quietly better blood counts "
-         "scan result news morning evening laugh cry hope wait drive tea biscuits "
-         "grandma cousin dog rain sun window").split()
+WORDS = [
+    "the",
+    "a",
+    "we",
+    "he",
+    "she",
+    "they",
+    "today",
+    "tonight",
+    "doctor",
+    "nurse",
+    "ward",
+    "bed",
+    "home",
+    "garden",
+    "school",
+    "letter",
+    "friends",
+    "soup",
+    "walk",
+    "sleep",
+    "tired",
+    "brave",
+    "slowly",
+    "quietly",
+    "better",
+    "blood",
+    "counts",
+    "scan",
+    "result",
+    "news",
+    "morning",
+    "evening",
+    "laugh",
+    "cry",
+    "hope",
+    "wait",
+    "drive",
+    "tea",
+    "biscuits",
+    "grandma",
+    "cousin",
+    "dog",
+    "rain",
+    "sun",
+    "window",
+]
 
 CONFIG = """\
 title: "Benchmark journal"
@@ -78,7 +133,9 @@ def make_corpus(folder: Path, count: int, seed: int = 7) -> Path:
     for n in range(7):
         (photos / f"photo-{n}.svg").write_text(
             f'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
-            f'<circle cx="20" cy="20" r="{10 + n}"/></svg>\n', encoding="utf-8")
+            f'<circle cx="20" cy="20" r="{10 + n}"/></svg>\n',
+            encoding="utf-8",
+        )
     start = dt.datetime(2016, 1, 1, 8, 0)
     for index in range(count):
         date = start + dt.timedelta(hours=7 * index)

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import make_corpus  # noqa: E402
+from corpus import make_corpus
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -30,9 +30,19 @@ RUNS = 3
 def time_build(site: Path, out: Path) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "journalgen", "build", "--quiet", "--site", str(site),
-         "--output", str(out)],
-        check=True, stdin=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "journalgen",
+            "build",
+            "--quiet",
+            "--site",
+            str(site),
+            "--output",
+            str(out),
+        ],
+        check=True,
+        stdin=subprocess.DEVNULL,
     )
     return time.perf_counter() - started
 
@@ -43,8 +53,12 @@ def measure(name: str, site: Path) -> dict[str, float | str]:
         out = site / "output"
         shutil.rmtree(out, ignore_errors=True)
         times.append(time_build(site, out))
-    return {"site": name, "median_s": statistics.median(times), "min_s": min(times),
-            "max_s": max(times)}
+    return {
+        "site": name,
+        "median_s": statistics.median(times),
+        "min_s": min(times),
+        "max_s": max(times),
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -60,14 +74,26 @@ def main(argv: list[str]) -> int:
     print("|---|---|---|---|---|")
     for row in rows:
         rate = f"{row['entries_per_s']:.0f}" if "entries_per_s" in row else ""
-        print(f"| {row['site']} | {row['median_s']:.2f} s | {row['min_s']:.2f} s | "
-              f"{row['max_s']:.2f} s | {rate} |")
+        print(
+            f"| {row['site']} | {row['median_s']:.2f} s | {row['min_s']:.2f} s | "
+            f"{row['max_s']:.2f} s | {rate} |"
+        )
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    (results / f"cold-build-{stamp}.json").write_text(json.dumps(
-        {"machine": platform.platform(), "python": platform.python_version(), "runs": RUNS,
-         "rows": rows}, indent=2) + "\n", encoding="utf-8")
+    (results / f"cold-build-{stamp}.json").write_text(
+        json.dumps(
+            {
+                "machine": platform.platform(),
+                "python": platform.python_version(),
+                "runs": RUNS,
+                "rows": rows,
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     return 0
 
 

@@ -103,6 +103,7 @@ def test_expected_output_shows_what_readers_should_see() -> None:
     everything = b"\n".join(files.values())
     assert b"DRAFTMARKER" not in everything  # the draft
     assert b"FUTUREMARKER" not in everything  # scheduled after NOW
+    assert b"PENDINGMARKER" not in everything  # a guestbook message not yet approved
     assert "photos/x.svg" in files
     assert "2026/10/the-news/index.html" in files
     news = files["2026/10/the-news/index.html"].decode()
@@ -114,6 +115,10 @@ def test_expected_output_shows_what_readers_should_see() -> None:
     garden = files["2026/11/garden/index.html"].decode()
     assert '<img src="/lea/photos/x.svg"' in garden
     assert '<a href="/lea/2026/10/the-news/">the news</a>' in garden
+    assert "1 message from friends" in garden and "Zoë &amp; the café" in garden
+    guestbook = files["guestbook/index.html"].decode()
+    assert "&lt;b&gt;Not bold&lt;/b&gt;, and [not a link](javascript:alert(1))." in guestbook
+    assert 'action="/lea/guestbook/thanks/"' in guestbook and "guestbook/thanks/index.html" in files
     home = files["index.html"].decode()
     # The pinned entry comes first although it is the oldest.
     assert home.index("The news") < home.index("Round two starts Monday")

@@ -1,8 +1,10 @@
 """Every built page is valid HTML (Nu HTML Checker) and has the landmarks readers rely on.
 
-Three sites are checked: the example journal of this repository, the golden journal, and a
+Four sites are checked: the example journal of this repository, the golden journal, a
 preview build of a journal with the awkward cases (footnotes and headings in summaries on
-one home page, a farewell, a cover image, drafts and scheduled entries shown as previews).
+one home page, a farewell, a held farewell, a cover image, drafts and scheduled entries
+shown as previews), and the memorial example (examples/memorial). Each has a book page
+(/book/), where every entry's footnotes and heading anchors share one page.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ def awkward_site(root: Path) -> Path:
         "We said goodbye today.\n",
     )
     site.entry("2026-11-04-draft.md", 'title: "A draft"\ndraft: true', "Not yet.\n")
+    site.entry("held.md", 'title: "Held back"\nkind: farewell\ndraft: true', "Not yet.\n")
     site.entry("2026-11-05-later.md", 'title: "Later"\npublish_on: 2026-12-01 09:00')
     site.page("about.md", 'title: "About"', "Who we are.\n")
     site.build(drafts=True, future=True)
@@ -62,7 +65,14 @@ def built_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert main(["build", "--site", str(REPO), "--output", str(example), "--quiet"]) == 0
     golden = root / "golden"
     build(BuildOptions(site_dir=GOLDEN_SITE, out_dir=golden, now=NOW))
-    return {"example": example, "golden": golden, "awkward": awkward_site(root / "awkward")}
+    memorial = root / "memorial"  # the second example: a journal become a memorial
+    build(BuildOptions(site_dir=REPO / "examples" / "memorial", out_dir=memorial, now=NOW))
+    return {
+        "example": example,
+        "golden": golden,
+        "awkward": awkward_site(root / "awkward"),
+        "memorial": memorial,
+    }
 
 
 def test_nu_html_checker_finds_no_errors(built_sites: dict[str, Path]) -> None:
@@ -109,7 +119,7 @@ class Landmarks(HTMLParser):
             self.images_without_alt.append(found.get("src"))
 
 
-@pytest.mark.parametrize("name", ["example", "golden", "awkward"])
+@pytest.mark.parametrize("name", ["example", "golden", "awkward", "memorial"])
 def test_every_page_has_lang_skip_link_main_one_h1_and_image_alts(
     built_sites: dict[str, Path], name: str
 ) -> None:

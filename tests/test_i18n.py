@@ -110,4 +110,4 @@ def test_unknown_language_is_refused(site: SiteDir) -> None:
     site.write("journalgen.yaml", BASIC_CONFIG.replace("language: en", "language: klingon"))
     with pytest.raises(JournalError, match="unknown language 'klingon'") as caught:
         site.build()
-    assert caught.value.problems[0].line == 4
+    assert caught.value.problems[0].line == BASIC_CONFIG.splitlines().index("language: en") + 1

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from journalgen import book, feeds, guestbook, imaging, photos, render, sources, writer
 from journalgen import config as config_module
-from journalgen import feeds, render, sources, writer
+from journalgen.cache import BuildCache
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page, parse_entry, parse_page
 from journalgen.errors import JournalError, Problem
-from journalgen.markdown import MarkdownRenderer
 from journalgen.outputs import Copy
 from journalgen.site import Selection, Site, assemble
 
@@ -35,6 +35,11 @@ class BuildOptions:
     """Replace an output folder that holds files journalgen did not write."""
     now: dt.datetime | None = None
     """The moment that decides which scheduled entries are due (tests pass a fixed one)."""
+    strict: bool = False
+    """Treat warnings (an image without alt text, a broken link) as errors."""
+    photo_cache: Path | None = None
+    """Where processed photos are kept between builds (default: .cache/journalgen/photos
+    in the site folder)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,20 +52,37 @@ class BuildReport:
     warnings: tuple[Problem, ...]
     previews: int
     """Drafts and scheduled entries included because of --drafts/--future."""
+    photos_encoded: int = 0
+    """Photos (and static/ images) encoded by this build."""
+    photos_reused: int = 0
+    """Photos whose processed files were already in the cache."""
 
 
-def build(options: BuildOptions) -> BuildReport:
-    """Build the site. Raises `JournalError` (and writes nothing) when the site has mistakes."""
+def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport:
+    """Build the site. Raises `JournalError` (and writes nothing) when the site has mistakes.
+
+    `cache` lets `journalgen serve`/`watch` reuse unchanged parses and templates between
+    rebuilds; without one everything is parsed afresh.
+    """
     started = time.perf_counter()
+    cache = cache if cache is not None else BuildCache()
     config = config_module.load(options.site_dir)
     writer.check_output_dir(options.out_dir, options.site_dir, force=options.force)
     tree = sources.discover(options.site_dir)
-    entries, pages = parse_sources(tree.sources, config)
+    entries, pages = parse_sources(tree.sources, config, cache)
+    messages = guestbook.parse_messages(tree.messages, config)
     now = options.now or dt.datetime.now(dt.UTC)
-    site = assemble(config, entries, pages, tree.assets, now, options.selection)
-    env = render.environment(config, options.site_dir)
-    outputs = [*render.pages(site, env), *feeds.render(site)]
-    written = writer.write(outputs, static_copies(options.site_dir, site), options.out_dir)
+    wanted = photos.referenced(tree.assets, _documents(entries, pages, config))
+    catalog = imaging.inspect(wanted, config.photos)
+    site = assemble(config, entries, pages, tree.assets, now, options.selection, messages, catalog)
+    if options.strict and site.warnings:
+        raise JournalError(site.warnings)
+    env = cache.environment(config, options.site_dir)
+    outputs = [*render.pages(site, env), *book.render(site, env), *feeds.render(site)]
+    copies = static_copies(options.site_dir, site)
+    photo_cache = options.photo_cache or options.site_dir / imaging.CACHE_FOLDER
+    made = imaging.process(site.photos, copies, config.photos, photo_cache)
+    written = writer.write(outputs, made.copies, options.out_dir)
     return BuildReport(
         entries=len(site.entries),
         pages=len(site.pages),
@@ -69,32 +91,58 @@ def build(options: BuildOptions) -> BuildReport:
         seconds=time.perf_counter() - started,
         warnings=site.warnings,
         previews=sum(1 for entry in site.entries if site.is_preview(entry)),
+        photos_encoded=made.encoded,
+        photos_reused=made.reused,
     )
 
 
 def parse_sources(
-    found: Sequence[sources.Source], config: SiteConfig
+    found: Sequence[sources.Source], config: SiteConfig, cache: BuildCache | None = None
 ) -> tuple[list[Entry], list[Page]]:
-    """Parse every source, collecting every file's problem before failing."""
-    renderer = MarkdownRenderer()
+    """Parse every source (or reuse `cache`'s parse of it), collecting every file's problem
+    before failing."""
+    cache = cache if cache is not None else BuildCache()
+    renderer = cache.renderer
+
+    def parse(source: sources.Source) -> Entry | Page:
+        if source.kind == "entry":
+            return parse_entry(source, config, renderer)
+        return parse_page(source, config, renderer)
+
     entries: list[Entry] = []
     pages: list[Page] = []
     problems: list[Problem] = []
+    cache.begin(config)
     for source in found:
         try:
-            if source.kind == "entry":
-                entries.append(parse_entry(source, config, renderer))
-            else:
-                pages.append(parse_page(source, config, renderer))
+            parsed = cache.parsed(source, parse)
         except JournalError as err:
             problems.extend(err.problems)
+            continue
+        if isinstance(parsed, Entry):
+            entries.append(parsed)
+        else:
+            pages.append(parsed)
+    cache.end()
     if problems:
         raise JournalError(problems)
     return entries, pages
 
 
+def _documents(
+    entries: Sequence[Entry], pages: Sequence[Page], config: SiteConfig
+) -> list[tuple[str, Sequence[str]]]:
+    """Each source with the content files it links to (and the memorial's photo)."""
+    found: list[tuple[str, Sequence[str]]] = [(e.source.rel, e.links) for e in entries]
+    found += [(p.source.rel, p.links) for p in pages]
+    if config.memorial is not None and config.memorial.photo is not None:
+        found.append(("", (config.memorial.photo,)))
+    return found
+
+
 def static_copies(site_dir: Path, site: Site) -> list[Copy]:
-    """The theme's assets, the site's `static/` (which may replace them) and content files."""
+    """The theme's assets, the site's `static/` (which may replace them) and content files
+    (photos excepted: only their processed sizes are published, see imaging.process)."""
     chosen: dict[str, Copy] = {}
     for path in sorted(render.THEME_STATIC.iterdir()):
         if path.is_file():
@@ -108,7 +156,8 @@ def static_copies(site_dir: Path, site: Site) -> list[Copy]:
                 rel = "/".join(rel_parts)
                 chosen[rel] = Copy(rel, path)
     for asset in site.assets:
-        chosen.setdefault(asset.rel, Copy(asset.rel, asset.path))
+        if not photos.is_photo(asset.rel):
+            chosen.setdefault(asset.rel, Copy(asset.rel, asset.path))
     return list(chosen.values())
 
 

@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from journalgen import __version__, config, scaffold
+from journalgen import __version__, config, deploycheck, farewell, guestbook_cli, scaffold
 from journalgen.build import BuildOptions, BuildReport, build
 from journalgen.errors import JournalError
 from journalgen.site import Selection
@@ -104,6 +104,12 @@ def make_parser() -> argparse.ArgumentParser:
         "did not write (they are deleted)",
     )
     build_cmd.add_argument("--quiet", action="store_true", help="print only problems")
+    build_cmd.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop with an error on anything that is otherwise a warning, such as a photo "
+        "without a description (alt text) or a link to a missing entry",
+    )
     build_cmd.set_defaults(run=_run_build)
 
     init_cmd = commands.add_parser(
@@ -128,6 +134,13 @@ def make_parser() -> argparse.ArgumentParser:
     init_cmd.add_argument("--author", default="The family", help="the main writer's name")
     init_cmd.add_argument(
         "--timezone", default="UTC", help="your time zone, e.g. Europe/London (default: UTC)"
+    )
+    init_cmd.add_argument(
+        "--privacy",
+        choices=("private", "public", "password"),
+        help="private: search engines are asked not to list the journal (the default when "
+        "not asked); public: anyone may find it; password: visitors need a password "
+        "(Netlify). Asked when run in a terminal without this option.",
     )
     init_cmd.set_defaults(run=_run_init)
 
@@ -155,7 +168,81 @@ def make_parser() -> argparse.ArgumentParser:
         help="mark it as a draft, so it is not published until you remove the `draft: true` line",
     )
     new_cmd.set_defaults(run=_run_new)
+    _add_live_commands(commands, [common, site])
+    deploycheck.register(commands, common, site)
+    farewell.register(commands, common, site)
+    guestbook_cli.register(commands, common, site)
     return parser
+
+
+def _add_live_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    parents: list[argparse.ArgumentParser],
+) -> None:
+    """`serve` and `watch`: rebuild after every save (see live.py)."""
+    serve_cmd = commands.add_parser(
+        "serve",
+        parents=parents,
+        help="preview the journal in your browser while you write",
+        description="Build a preview (drafts and scheduled entries included, marked as "
+        "previews) into .journalgen/preview/, serve it at http://127.0.0.1:8000/ and rebuild "
+        "it every time you save a file: the page in your browser reloads by itself. "
+        "Nothing is opened or published. Press Ctrl-C to stop.",
+    )
+    serve_cmd.add_argument(
+        "--port",
+        type=_port,
+        default=8000,
+        help="the port number in the address (default: 8000; use another if 8000 is taken)",
+    )
+    serve_cmd.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, only this computer can see the "
+        "preview; 0.0.0.0 shows it to every device on your network, drafts included)",
+    )
+    serve_cmd.add_argument(
+        "--no-drafts",
+        action="store_true",
+        help="leave out entries marked `draft: true`, as the published site will",
+    )
+    serve_cmd.add_argument(
+        "--no-future",
+        action="store_true",
+        help="leave out entries whose `publish_on` time has not come yet",
+    )
+    serve_cmd.set_defaults(run=_run_serve)
+
+    watch_cmd = commands.add_parser(
+        "watch",
+        parents=parents,
+        help="rebuild the output folder every time you save a file (no web server)",
+        description="Build the website like `journalgen build`, then rebuild it every time "
+        "you save a file, for people who use their own web server. Press Ctrl-C to stop.",
+    )
+    watch_cmd.add_argument(
+        "--output",
+        metavar="FOLDER",
+        help="where to put the website (default: output/ in the site folder)",
+    )
+    watch_cmd.add_argument(
+        "--drafts",
+        action="store_true",
+        help="include entries marked `draft: true`, labelled as previews "
+        "(never publish the result)",
+    )
+    watch_cmd.add_argument(
+        "--future",
+        action="store_true",
+        help="include entries whose `publish_on` time has not come yet, labelled as previews",
+    )
+    watch_cmd.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the output folder even if it holds files journalgen "
+        "did not write (they are deleted)",
+    )
+    watch_cmd.set_defaults(run=_run_watch)
 
 
 def _run_build(args: argparse.Namespace) -> int:
@@ -166,6 +253,7 @@ def _run_build(args: argparse.Namespace) -> int:
         out_dir=out_dir,
         selection=Selection(drafts=args.drafts, future=args.future),
         force=args.force,
+        strict=args.strict,
     )
     report = build(options)
     for warning in report.warnings:
@@ -182,6 +270,8 @@ def _summary(report: BuildReport, out_dir: Path) -> str:
         f"Built {entries} and {pages} ({report.files} files, {report.bytes / 1024:.0f} KB) "
         f"into {out_dir} in {report.seconds:.2f} s."
     )
+    if report.photos_encoded or report.photos_reused:
+        text += f" Photos: {report.photos_encoded} made, {report.photos_reused} from the cache."
     if report.previews:
         text += (
             f"\nThis is a preview: it includes {report.previews} draft or scheduled "
@@ -193,6 +283,7 @@ def _summary(report: BuildReport, out_dir: Path) -> str:
 def _run_init(args: argparse.Namespace) -> int:
     folder = Path(args.folder).expanduser()
     answers = scaffold.SiteAnswers(
+        privacy=args.privacy or _ask_privacy(),
         title=args.title,
         base_url=args.base_url,
         language=args.language,
@@ -200,13 +291,33 @@ def _run_init(args: argparse.Namespace) -> int:
         timezone=args.timezone,
     )
     written = scaffold.init_site(folder, answers, dt.date.today())
-    config.load(folder)  # what we wrote must be a valid site: check it now, not at build time
+    # What we wrote must be a valid site: check it now, not at build time. The password
+    # itself is set later, outside the folder (see the note printed below).
+    settings_path = folder / config.CONFIG_NAME
+    config.parse(settings_path.read_text(encoding="utf-8"), settings_path, "check:only")
     print(f"Created a new journal in {folder} ({len(written)} files).")
     print("Next steps:")
     print(f"  cd {folder}")
     print('  journalgen new "My first update"')
     print("  journalgen build")
+    if answers.privacy == "password":
+        print(
+            f"Before building, set the password: export {config.PASSWORD_VARIABLE}="
+            "family:a-long-phrase (on Netlify: Site configuration > Environment variables)."
+        )
     return EXIT_OK
+
+
+def _ask_privacy() -> str:
+    """Public must be a deliberate choice: ask in a terminal, else stay private."""
+    if not sys.stdin.isatty():
+        return "private"
+    print("Who should be able to find this journal?")
+    print("  1. Only people we send the address to (private: not listed by search engines)")
+    print("  2. Anyone (public: listed by search engines)")
+    print("  3. Only people with a password (needs Netlify's password protection)")
+    answer = input("Choose 1, 2 or 3 [1]: ").strip()
+    return {"2": "public", "3": "password"}.get(answer, "private")
 
 
 def _run_new(args: argparse.Namespace) -> int:
@@ -229,6 +340,55 @@ def _run_new(args: argparse.Namespace) -> int:
     )
     print(path)
     return EXIT_OK
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from journalgen import live  # imported here: watchdog is needed only by serve/watch
+
+    site_dir = Path(args.site)
+    _require_site(site_dir)
+    options = live.ServeOptions(
+        build=BuildOptions(
+            site_dir=site_dir,
+            out_dir=live.preview_dir(site_dir),
+            selection=Selection(drafts=not args.no_drafts, future=not args.no_future),
+            force=True,  # the preview folder is journalgen's own
+        ),
+        host=args.host,
+        port=args.port,
+        debug=args.debug,
+    )
+    return live.serve(options)
+
+
+def _run_watch(args: argparse.Namespace) -> int:
+    from journalgen import live
+
+    site_dir = Path(args.site)
+    _require_site(site_dir)
+    options = BuildOptions(
+        site_dir=site_dir,
+        out_dir=Path(args.output) if args.output else site_dir / "output",
+        selection=Selection(drafts=args.drafts, future=args.future),
+        force=args.force,
+    )
+    return live.watch(options, debug=args.debug)
+
+
+def _require_site(site_dir: Path) -> None:
+    """Refuse a folder that is not a journal; mistakes inside one are shown while running."""
+    if not (site_dir / config.CONFIG_NAME).is_file():
+        config.load(site_dir)  # raises the usual "no settings file here" message
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return port
 
 
 def _print_problems(err: JournalError, base: Path) -> None:

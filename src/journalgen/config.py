@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -15,7 +16,7 @@ from journalgen.fields import Fields
 from journalgen.i18n import supported_language
 from journalgen.slugs import slugify
 from journalgen.sources import read_text
-from journalgen.yamltext import Mapping, load_mapping
+from journalgen.yamltext import Mapping, group_lines, load_mapping
 
 CONFIG_NAME = "journalgen.yaml"
 
@@ -32,6 +33,40 @@ class Author:
     """The name shown to readers."""
     bio: str = ""
     """A line or two shown on their author page (Markdown is not rendered)."""
+
+
+GuestbookProvider = Literal["netlify", "email", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class GuestbookConfig:
+    """The `guestbook:` group: how readers leave messages, and how many a page shows."""
+
+    provider: GuestbookProvider = "netlify"
+    """`netlify`: a Netlify Forms form; `email`: a link that opens the reader's email
+    program; `none`: no way to write (messages already approved are still shown)."""
+    page_size: int = 20
+    """Messages per page of the guestbook page (/guestbook/)."""
+    recaptcha: bool = False
+    """Ask Netlify to add a reCAPTCHA challenge to the form (it needs JavaScript)."""
+    email: str | None = None
+    """The address messages are sent to with `provider: email`."""
+    form_name: str = "guestbook"
+    """The form's name in Netlify's Forms tab (must not be used by another form)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoSettings:
+    """The `photos:` group: how photos are resized and re-encoded (see photos.py)."""
+
+    widths: tuple[int, ...] = (480, 960, 1600)
+    """Widths in pixels of the sizes made of each photo, smallest first (a photo is never
+    made wider than it is)."""
+    quality: int = 80
+    """JPEG and WebP quality, 30 to 100: 80 looks like the original on a phone."""
+    strip_static: bool = True
+    """Re-save the images of static/ without their metadata (location, camera, date);
+    `false` copies them exactly as they are."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +100,12 @@ class SiteConfig:
     `password`: private, and Netlify asks visitors for a password. `public`: indexed."""
     password: str | None = None
     """`user:password` for `privacy: password` (or the JOURNALGEN_PASSWORD variable)."""
+    memorial: Memorial | None = None
+    """Set when the site has become a memorial (the `memorial:` group); None otherwise."""
+    guestbook: GuestbookConfig = field(default_factory=GuestbookConfig)
+    """The `guestbook:` group (messages from readers)."""
+    photos: PhotoSettings = field(default_factory=PhotoSettings)
+    """The `photos:` group (sizes and quality of processed photos)."""
 
     @property
     def is_public(self) -> bool:
@@ -99,6 +140,9 @@ KNOWN_KEYS = (
     "footer",
     "privacy",
     "password",
+    "memorial",
+    "guestbook",
+    "photos",
 )
 
 PASSWORD_VARIABLE = "JOURNALGEN_PASSWORD"
@@ -156,6 +200,9 @@ def parse(text: str, path: Path, password_variable: str | None = None) -> SiteCo
         feed_size=fields.integer("feed_size", 20),
         footer=fields.text("footer", "") or "",
         **_privacy(fields, password_variable),
+        memorial=_memorial(fields, text, path),
+        guestbook=_guestbook(fields, text, path),
+        photos=_photos(fields, text, path),
     )
 
 
@@ -233,3 +280,250 @@ def _authors(fields: Fields, path: Path) -> tuple[Author, ...]:
             Author(key_text, sub.text("name", key_text) or key_text, sub.text("bio", "") or "")
         )
     return tuple(authors)
+
+
+@dataclass(frozen=True, slots=True)
+class Memorial:
+    """The `memorial:` group: the journal has become a memorial to someone who has died."""
+
+    name: str
+    """Their name as readers should see it, e.g. `Margaret Ellis`."""
+    born: dt.date
+    """Their date of birth."""
+    died: dt.date
+    """The day they died."""
+    photo: str | None
+    """Their photo: a path inside content/, e.g. `photos/margaret.jpg` (None: no photo)."""
+    photo_alt: str
+    """What the photo shows, for people who cannot see it (required with `photo`)."""
+    epitaph: str
+    """A short line shown under their name (may be empty)."""
+    photo_line: int | None
+    """The line of `photo:` in journalgen.yaml, for the message when the file is missing."""
+
+
+MEMORIAL_KEYS = ("name", "born", "died", "photo", "photo_alt", "epitaph")
+MAX_EPITAPH = 300
+"""Characters: the epitaph is a line under the name, also used in feeds and link previews."""
+_MEMORIAL_EXAMPLE = (
+    '    memorial:\n      name: "Margaret Ellis"\n      born: 1941-03-02\n      died: 2026-10-30'
+)
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg")
+
+
+def _memorial(fields: Fields, text: str, path: Path) -> Memorial | None:
+    """Check the `memorial:` group; errors point at the line of the key inside it."""
+    raw = fields.raw("memorial")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise fields.error(
+            "memorial",
+            "expected a group of settings (name, born, died…)",
+            hint="Write it like this, indented under `memorial:`:\n" + _MEMORIAL_EXAMPLE,
+        )
+    lines = group_lines(text, "memorial")
+    values = {str(key): value for key, value in raw.items()}
+    group = Fields(
+        Mapping(values, {k: v for k, v in lines.items() if k in values}), path, "memorial"
+    )
+    group.reject_unknown(MEMORIAL_KEYS)
+    where = fields.mapping.line("memorial")
+
+    def missing(key: str, example: str) -> JournalError:
+        return JournalError.at(
+            path,
+            f"`memorial:` needs `{key}`",
+            line=where,
+            hint=f"Add a line such as `{key}: {example}` under `memorial:` (indented).",
+        )
+
+    name = group.text("name")
+    if name is None:
+        raise missing("name", '"Margaret Ellis"')
+    born = _memorial_date(group, "born")
+    died = _memorial_date(group, "died")
+    if born is None:
+        raise missing("born", "1941-03-02")
+    if died is None:
+        raise missing("died", "2026-10-30")
+    if died < born:
+        raise group.error(
+            "died", f"{died.isoformat()} is before the date of birth ({born.isoformat()})"
+        )
+    photo = _memorial_photo(group)
+    photo_alt = group.text("photo_alt", "") or ""
+    if photo and not photo_alt:
+        raise group.error(
+            "photo",
+            "the photo needs a description in `photo_alt`",
+            hint='Add e.g. `photo_alt: "Margaret laughing in her garden"` so that people who '
+            "cannot see the photo know what it shows.",
+        )
+    if photo_alt and not photo:
+        raise group.error("photo_alt", "describes a photo, but there is no `photo:`")
+    epitaph = group.text("epitaph", "") or ""
+    if len(epitaph) > MAX_EPITAPH:
+        raise group.error(
+            "epitaph",
+            f"is {len(epitaph)} characters long; it may be at most {MAX_EPITAPH}",
+            hint="The epitaph is one short line under the name. Longer words belong in an "
+            "entry or a page.",
+        )
+    return Memorial(
+        name=name,
+        born=born,
+        died=died,
+        photo=photo,
+        photo_alt=photo_alt,
+        epitaph=epitaph,
+        photo_line=group.mapping.line("photo"),
+    )
+
+
+def _memorial_date(group: Fields, key: str) -> dt.date | None:
+    value = group.raw(key)
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError as err:
+        raise group.error(
+            key,
+            f"not a date: {value!r}",
+            hint="Write the whole date as year-month-day, e.g. 1941-03-02.",
+        ) from err
+
+
+def _memorial_photo(group: Fields) -> str | None:
+    """The photo's path inside content/ (`content/` or a leading `/` written in front of it
+    is accepted and dropped)."""
+    photo = group.text("photo")
+    if photo is None:
+        return None
+    rel = photo.removeprefix("/").removeprefix("content/")
+    parts = urlsplit(rel)
+    if parts.scheme or parts.netloc or rel.startswith("/") or ".." in rel.split("/"):
+        raise group.error(
+            "photo",
+            f"{photo!r} must be a file inside content/, e.g. photos/margaret.jpg",
+            hint="Put the photo in content/photos/ and write its path from there; photos are "
+            "never loaded from other websites.",
+        )
+    if not rel.lower().endswith(_IMAGE_SUFFIXES):
+        raise group.error(
+            "photo",
+            f"{photo!r} is not an image file name",
+            hint="Use a .jpg, .png, .webp or .svg file.",
+        )
+    return rel
+
+
+GUESTBOOK_KEYS = ("provider", "page_size", "recaptcha", "email", "form_name")
+_EMAIL = re.compile(r"^[^@\s?&#/:<>\"']+@[^@\s?&#/:<>\"']+\.[^@\s?&#/:<>\"']+$")
+_FORM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def _guestbook(fields: Fields, text: str, path: Path) -> GuestbookConfig:
+    """Check the `guestbook:` group; errors point at the line of the key inside it."""
+    raw = fields.raw("guestbook")
+    if raw is None:
+        return GuestbookConfig()
+    if not isinstance(raw, dict):
+        raise fields.error(
+            "guestbook",
+            "expected a group of settings (provider, page_size…)",
+            hint="Write it like this, indented under `guestbook:`:\n"
+            "    guestbook:\n      provider: netlify\n      page_size: 20",
+        )
+    lines = group_lines(text, "guestbook")
+    values = {str(key): value for key, value in raw.items()}
+    group = Fields(
+        Mapping(values, {k: v for k, v in lines.items() if k in values}), path, "guestbook"
+    )
+    group.reject_unknown(GUESTBOOK_KEYS)
+    provider = group.choice("provider", ("netlify", "email", "none"), "netlify")
+    recaptcha = group.boolean("recaptcha")
+    if recaptcha and provider != "netlify":
+        raise group.error(
+            "recaptcha",
+            f"reCAPTCHA is part of Netlify Forms, but the provider is {provider}",
+            hint="Remove `recaptcha:`, or use `provider: netlify`.",
+        )
+    email = group.text("email")
+    if email is not None and not _EMAIL.match(email):
+        raise group.error(
+            "email", f"{email!r} is not an email address", hint="Write it as family@example.org."
+        )
+    if provider == "email" and email is None:
+        raise JournalError.at(
+            path,
+            "`guestbook:` with `provider: email` needs the address to send messages to",
+            line=group.mapping.line("provider"),
+            hint="Add a line such as `email: family@example.org` under `guestbook:`.",
+        )
+    form_name = group.text("form_name", "guestbook") or "guestbook"
+    if not _FORM_NAME.match(form_name):
+        raise group.error(
+            "form_name",
+            f"{form_name!r} may contain only letters, digits, `-` and `_`",
+            hint="For example `form_name: guestbook`.",
+        )
+    return GuestbookConfig(
+        provider="email" if provider == "email" else "none" if provider == "none" else "netlify",
+        page_size=group.integer("page_size", 20),
+        recaptcha=recaptcha,
+        email=email,
+        form_name=form_name,
+    )
+
+
+PHOTO_KEYS = ("widths", "quality", "strip_static")
+MAX_PHOTO_WIDTHS = 6
+
+
+def _photos(fields: Fields, text: str, path: Path) -> PhotoSettings:
+    """Check the `photos:` group; errors point at the line of the key inside it."""
+    raw = fields.raw("photos")
+    if raw is None:
+        return PhotoSettings()
+    if not isinstance(raw, dict):
+        raise fields.error(
+            "photos",
+            "expected a group of settings (widths, quality, strip_static)",
+            hint="Write it like this, indented under `photos:`:\n"
+            "    photos:\n      widths: [480, 960, 1600]\n      quality: 80",
+        )
+    lines = group_lines(text, "photos")
+    values = {str(key): value for key, value in raw.items()}
+    group = Fields(Mapping(values, {k: v for k, v in lines.items() if k in values}), path, "photos")
+    group.reject_unknown(PHOTO_KEYS)
+    defaults = PhotoSettings()
+    widths = defaults.widths
+    raw_widths = group.raw("widths")
+    if raw_widths is not None:
+        items = raw_widths if isinstance(raw_widths, list) else [raw_widths]
+        if (
+            not items
+            or len(items) > MAX_PHOTO_WIDTHS
+            or not all(
+                isinstance(w, int) and not isinstance(w, bool) and 64 <= w <= 4096 for w in items
+            )
+        ):
+            raise group.error(
+                "widths",
+                f"expected 1 to {MAX_PHOTO_WIDTHS} widths in pixels between 64 and 4096, "
+                f"got {raw_widths!r}",
+                hint="For example `widths: [480, 960, 1600]`.",
+            )
+        widths = tuple(sorted(set(items)))
+    quality = group.integer("quality", defaults.quality, minimum=30)
+    if quality > 100:
+        raise group.error("quality", f"must be at most 100, got {quality}")
+    return PhotoSettings(
+        widths=widths, quality=quality, strip_static=group.boolean("strip_static", True)
+    )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Literal
 
+from journalgen import gallery
 from journalgen.config import Author, SiteConfig
 from journalgen.errors import JournalError
 from journalgen.fields import Fields
@@ -34,10 +35,14 @@ ENTRY_KEYS = (
     "cover",
     "cover_alt",
     "series",
+    "gallery",
 )
 PAGE_KEYS = ("title", "slug", "draft", "summary", "updated", "menu", "order")
 
 _DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[-_](.*))?$")
+
+UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+"""The stand-in `date` of a held farewell written without one (see `Entry.undated`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +77,17 @@ class Entry:
     """Content path of the cover image."""
     cover_alt: str
     series: str | None
+    undated: bool = False
+    """A held farewell (`kind: farewell`, `draft: true`) written without a date: its `date`
+    is the stand-in `UNDATED` until `site.assemble` gives it the build's moment. It is a
+    draft, so only previews ever include it; `journalgen farewell publish` dates it."""
+    cover_html: str = ""
+    """The cover as HTML (a `<picture>` of processed sizes), made when links are resolved;
+    `cover` is then the site URL of its mid-size version (for feeds and old templates)."""
+    share_image: str | None = None
+    """Site URL of a mid-size processed photo for link previews (Open Graph): the cover,
+    else the first photo of the entry."""
+    share_image_alt: str = ""
 
     @property
     def path(self) -> str:
@@ -164,6 +180,10 @@ def parse_entry(source: Source, config: SiteConfig, renderer: MarkdownRenderer) 
     stem = PurePosixPath(source.rel).stem
     name_match = _DATED_NAME.match(stem)
     date = fields.moment("date", zone)
+    kind = fields.choice("kind", ("entry", "farewell"), "entry")
+    draft = fields.boolean("draft")
+    publish_on = fields.moment("publish_on", zone)
+    undated = False
     if date is None and name_match:
         year, month, day = (int(part) for part in name_match.group(1, 2, 3))
         try:
@@ -174,6 +194,8 @@ def parse_entry(source: Source, config: SiteConfig, renderer: MarkdownRenderer) 
                 f"the file name starts with an impossible date ({err})",
                 hint="Rename the file to start with a real date, e.g. 2026-11-22-title.md.",
             ) from err
+    if date is None and kind == "farewell":
+        date, undated = _farewell_date(source, draft, publish_on)
     if date is None:
         raise JournalError.at(
             source.path,
@@ -190,6 +212,7 @@ def parse_entry(source: Source, config: SiteConfig, renderer: MarkdownRenderer) 
         if not slugify(tag):
             raise fields.error("tags", f"the tag {tag!r} has no letters or digits")
     rendered = _render(renderer, front, source)
+    body_html, body_links = _with_gallery(fields, renderer, source, rendered)
     summary_text = fields.text("summary")
     summary: str = rendered.summary_html
     summary_links: tuple[str, ...] = ()
@@ -197,7 +220,6 @@ def parse_entry(source: Source, config: SiteConfig, renderer: MarkdownRenderer) 
         # Links in a front-matter summary are resolved like the body's (../photos/x.jpg).
         summary_inline, summary_links = renderer.render_summary(summary_text, source.rel)
         summary = f"<p>{summary_inline}</p>\n"
-    kind = fields.choice("kind", ("entry", "farewell"), "entry")
     comments = fields.raw("comments")
     if isinstance(comments, bool):
         comments_open = comments
@@ -218,16 +240,38 @@ def parse_entry(source: Source, config: SiteConfig, renderer: MarkdownRenderer) 
         author=config.author(author_name) if author_name else Author("family", "The family"),
         tags=tags,
         summary_html=summary,
-        body_html=rendered.html,
-        links=(*rendered.links, *summary_links, *((cover_path,) if cover_path else ())),
-        draft=fields.boolean("draft"),
-        publish_on=fields.moment("publish_on", zone),
+        body_html=body_html,
+        links=(*body_links, *summary_links, *((cover_path,) if cover_path else ())),
+        draft=draft,
+        publish_on=publish_on,
         kind="farewell" if kind == "farewell" else "entry",
         pinned=fields.boolean("pinned"),
         comments_open=comments_open,
         cover=cover_path,
         cover_alt=fields.text("cover_alt", "") or "",
         series=fields.text("series"),
+        undated=undated,
+    )
+
+
+def _farewell_date(
+    source: Source, draft: bool, publish_on: dt.datetime | None
+) -> tuple[dt.datetime, bool]:
+    """The date of a farewell written without one, and whether it stays undated.
+
+    A scheduled farewell is dated by its `publish_on` (the moment it appears); a held one
+    (`draft: true`) needs no date until `journalgen farewell publish` gives it one."""
+    if publish_on is not None:
+        return publish_on, False
+    if draft:
+        return UNDATED, True
+    raise JournalError.at(
+        source.path,
+        "this farewell has no date and is not held back",
+        hint="To keep it off the website until the family publishes it, add `draft: true` "
+        "(then `journalgen farewell publish` dates it). To publish it now, add a date such "
+        "as `date: 2026-11-22`; to publish it later by itself, add "
+        "`publish_on: 2026-12-01 09:00`.",
     )
 
 
@@ -257,6 +301,24 @@ def parse_page(source: Source, config: SiteConfig, renderer: MarkdownRenderer) -
         menu=fields.boolean("menu", True),
         order=fields.integer("order", 100, minimum=-1000),
     )
+
+
+def _with_gallery(
+    fields: Fields, renderer: MarkdownRenderer, source: Source, rendered: Rendered
+) -> tuple[str, tuple[str, ...]]:
+    """The body, with the front matter's `gallery:` (if any) as a grid at its end."""
+    raw = fields.raw("gallery")
+    if raw is None:
+        return rendered.html, rendered.links
+    items = gallery.from_front_matter(raw)
+    if isinstance(items, str):
+        raise fields.error(
+            "gallery",
+            items,
+            hint="For example:\n    gallery:\n      - ../photos/beach.jpg Rosa on the beach",
+        )
+    grid = renderer.render(gallery.fence(items), source.rel)
+    return rendered.html + grid.html, tuple(dict.fromkeys((*rendered.links, *grid.links)))
 
 
 def _slug(fields: Fields, fallback: str, source: Source) -> str:

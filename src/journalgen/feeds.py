@@ -12,6 +12,7 @@ from journalgen.entries import Entry
 from journalgen.htmlrewrite import rewrite_urls
 from journalgen.i18n import Language
 from journalgen.outputs import Output
+from journalgen.photos import for_feeds
 from journalgen.site import Site
 
 RSS_NAME = "feed.xml"
@@ -23,10 +24,10 @@ def render(site: Site) -> list[Output]:
     config = site.config
     label = Language(config.language).label
     published = [e for e in site.entries if not site.is_preview(e)]
-    outputs = _pair(site, published, "", config.title, config.description or config.title)
+    outputs = _pair(site, published, "", site.title, site.description or site.title)
     for tag in site.tags:
         entries = [e for e in tag.entries if not site.is_preview(e)]
-        title = f"{config.title}: {label('feed_for_tag', tag=tag.title)}"
+        title = f"{site.title}: {label('feed_for_tag', tag=tag.title)}"
         outputs += _pair(site, entries, tag.path, title, title)
     return outputs
 
@@ -82,14 +83,15 @@ def _add(feed: FeedGenerator, site: Site, entry: Entry, *, cdata: bool) -> None:
     item.dc.dc_creator(entry.author.name)
     for tag in entry.tags:
         item.category(term=tag, label=tag)
-    summary = absolute_html(entry.summary_html, link)
+    # Photos as one <img> of their mid-size version: feed readers mishandle <picture>.
+    summary = absolute_html(for_feeds(entry.summary_html), link)
     if summary.strip():
         item.summary(summary, type="html")
     body = entry.body_html
     if entry.cover:
         body = f'<p><img src="{entry.cover}" alt="{entry.cover_alt}"></p>\n' + body
     # RSS readers expect HTML in a CDATA section; Atom needs type="html" (escaped).
-    item.content(absolute_html(body, link), type="CDATA" if cdata else "html")
+    item.content(absolute_html(for_feeds(body), link), type="CDATA" if cdata else "html")
 
 
 def _epoch(site: Site) -> dt.datetime:

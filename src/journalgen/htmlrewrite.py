@@ -47,25 +47,38 @@ def rewrite_urls(fragment: str, transform: UrlTransform) -> str:
     """
     if not _URL_HINT.search(fragment):
         return fragment
+    return _rewrite(fragment, transform, None)
+
+
+def rewrite_attributes(fragment: str, names: frozenset[str], transform: UrlTransform) -> str:
+    """Apply `transform` to the whole value of every attribute named in `names` (such as
+    `id` or `for`), skipping comments and raw text exactly as `rewrite_urls` does."""
+    return _rewrite(fragment, transform, names)
+
+
+def _rewrite(fragment: str, transform: UrlTransform, names: frozenset[str] | None) -> str:
+    """`names` None: the URL attributes (and `srcset`, candidate by candidate)."""
     pieces: list[str] = []
     position = 0
     for raw in _COMMENT_OR_RAW.finditer(fragment):
-        pieces.append(_rewrite_tags(fragment[position : raw.start()], transform))
+        pieces.append(_rewrite_tags(fragment[position : raw.start()], transform, names))
         opening = _START_TAG.match(raw.group(0))
         if opening is not None and raw.group(1):
-            pieces.append(_rewrite_tag(opening, transform) + raw.group(0)[opening.end() :])
+            pieces.append(_rewrite_tag(opening, transform, names) + raw.group(0)[opening.end() :])
         else:
             pieces.append(raw.group(0))
         position = raw.end()
-    pieces.append(_rewrite_tags(fragment[position:], transform))
+    pieces.append(_rewrite_tags(fragment[position:], transform, names))
     return "".join(pieces)
 
 
-def _rewrite_tags(text: str, transform: UrlTransform) -> str:
-    return _START_TAG.sub(lambda match: _rewrite_tag(match, transform), text)
+def _rewrite_tags(text: str, transform: UrlTransform, names: frozenset[str] | None) -> str:
+    return _START_TAG.sub(lambda match: _rewrite_tag(match, transform, names), text)
 
 
-def _rewrite_tag(match: re.Match[str], transform: UrlTransform) -> str:
+def _rewrite_tag(
+    match: re.Match[str], transform: UrlTransform, names: frozenset[str] | None = None
+) -> str:
     attrs = match.group("attrs")
     if not attrs or "=" not in attrs:
         return match.group(0)
@@ -75,11 +88,18 @@ def _rewrite_tag(match: re.Match[str], transform: UrlTransform) -> str:
     def attribute(found: re.Match[str]) -> str:
         nonlocal changed
         name = found.group("name").lower()
-        if found.group("eq") is None or (name not in URL_ATTRIBUTES and name != "srcset"):
+        if found.group("eq") is None:
+            return found.group(0)
+        if names is None and name not in URL_ATTRIBUTES and name != "srcset":
+            return found.group(0)
+        if names is not None and name not in names:
             return found.group(0)
         quoted = found.group("dq") if found.group("dq") is not None else found.group("sq")
         value = html.unescape(quoted if quoted is not None else found.group("uq") or "")
-        new = _srcset(tag, value, transform) if name == "srcset" else transform(tag, name, value)
+        if names is None and name == "srcset":
+            new = _srcset(tag, value, transform)
+        else:
+            new = transform(tag, name, value)
         if new == value:
             return found.group(0)
         changed = True
@@ -103,3 +123,39 @@ def _srcset(tag: str, value: str, transform: UrlTransform) -> str | None:
         if url is not None:
             candidates.append(" ".join([url, *bits[1:]]))
     return ", ".join(candidates) or None
+
+
+Attributes = list[tuple[str, str | None]]
+"""A start tag's attributes in order: (lower-cased name, unescaped value or None)."""
+
+TagReplacer = Callable[[str, Attributes, str], str]
+"""(lower-cased tag name, its attributes, the tag as written) -> the HTML to put instead."""
+
+
+def replace_start_tags(fragment: str, names: frozenset[str], replace: TagReplacer) -> str:
+    """Replace every start tag named in `names` by what `replace` returns, in document
+    order, skipping comments and the raw text of script/style elements."""
+    lowered = fragment.lower()
+    if not any(f"<{name}" in lowered for name in names):
+        return fragment
+
+    def one(match: re.Match[str]) -> str:
+        tag = match.group("tag").lower()
+        if tag not in names:
+            return match.group(0)
+        attributes: Attributes = []
+        for found in _ATTRIBUTE.finditer(match.group("attrs")):
+            quoted = found.group("dq") if found.group("dq") is not None else found.group("sq")
+            raw = quoted if quoted is not None else found.group("uq")
+            value = None if found.group("eq") is None else html.unescape(raw or "")
+            attributes.append((found.group("name").lower(), value))
+        return replace(tag, attributes, match.group(0))
+
+    pieces: list[str] = []
+    position = 0
+    for raw in _COMMENT_OR_RAW.finditer(fragment):
+        pieces.append(_START_TAG.sub(one, fragment[position : raw.start()]))
+        pieces.append(raw.group(0))
+        position = raw.end()
+    pieces.append(_START_TAG.sub(one, fragment[position:]))
+    return "".join(pieces)

@@ -6,13 +6,14 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from journalgen.gallery import install as install_gallery
 from journalgen.htmlrewrite import UrlTransform, is_dangerous_url, rewrite_urls
 
 CONTENT_LINK = "journalgen:"
@@ -49,6 +50,7 @@ class MarkdownRenderer:
             .use(footnote_plugin)
             .use(anchors_plugin, min_level=2, max_level=4)
         )
+        install_gallery(self.md)  # ```gallery blocks (gallery.py)
 
     def render(self, text: str, content_rel: str) -> Rendered:
         """Render `text`, the body of the file at `content_rel` (a path inside `content/`)."""
@@ -101,9 +103,19 @@ def _resolver(content_rel: str | None, links: list[str]) -> UrlTransform:
         if target is None:
             return url
         links.append(target.split("#", 1)[0])
-        return CONTENT_LINK + target
+        return CONTENT_LINK + escape_path(target)
 
     return resolve
+
+
+_UNSAFE_IN_PATH = re.compile(r"[%\s]")
+
+
+def escape_path(path: str) -> str:
+    """`path` with `%` and white space percent-encoded (before any `#`), so that a file name
+    with spaces stays one URL in `srcset` and in `journalgen:` links (`unquote` reverses it)."""
+    name, sep, fragment = path.partition("#")
+    return _UNSAFE_IN_PATH.sub(lambda m: quote(m.group(0)), name) + sep + fragment
 
 
 def content_target(url: str, content_rel: str) -> str | None:

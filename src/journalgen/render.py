@@ -16,6 +16,7 @@ import jinja2
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page
 from journalgen.errors import JournalError
+from journalgen.guestbook import THANKS_PATH, GuestbookPage
 from journalgen.i18n import Language
 from journalgen.outputs import Output
 from journalgen.site import Group, HomePage, Site
@@ -95,6 +96,10 @@ def pages(site: Site, env: jinja2.Environment) -> Iterator[Output]:
     yield renderer.simple("tags.html", "tags/", title=label("tags"))
     yield renderer.simple("archive.html", "archive/", title=label("archive"))
     yield renderer.simple("404.html", "404.html", title=label("not_found_title"))
+    for guestbook_page in site.guestbook.pages:
+        yield renderer.guestbook(guestbook_page)
+    if site.config.guestbook.provider == "netlify":
+        yield renderer.simple("guestbook_thanks.html", THANKS_PATH, title=label("gb_thanks"))
     if site.config.is_public:
         yield sitemap(site)
     yield robots(site.config)
@@ -112,7 +117,7 @@ class _Renderer:
         file_path = path if path.endswith((".html", ".xml", ".txt")) else path + "index.html"
         context.setdefault("current", path)
         context.setdefault("extra_feeds", ())
-        context.setdefault("description", self.site.config.description)
+        context.setdefault("description", self.site.description)
         text = render_template(self.env, template_name, site=self.site, **context)
         return Output(file_path, text.encode("utf-8"))
 
@@ -127,7 +132,7 @@ class _Renderer:
             entry=entry,
             neighbours=neighbours,
             preview=self.site.is_preview(entry),
-            description=plain_text(entry.summary_html) or self.site.config.description,
+            description=plain_text(entry.summary_html) or self.site.description,
         )
 
     def page(self, page: Page) -> Output:
@@ -148,6 +153,9 @@ class _Renderer:
             else ()
         )
         return self._render("list.html", group.path, group=group, kind=kind, extra_feeds=feeds)
+
+    def guestbook(self, page: GuestbookPage) -> Output:
+        return self._render("guestbook.html", page.path, guestbook_page=page)
 
     def simple(self, template_name: str, path: str, title: str) -> Output:
         return self._render(template_name, path, title=title)
@@ -196,6 +204,7 @@ def sitemap(site: Site) -> Output:
     ]
     rows += [(p.path, None) for p in site.pages]
     rows += [(g.path, None) for g in (*site.tags, *site.authors, *site.years, *site.months)]
+    rows += [(g.path, None) for g in site.guestbook.pages]
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',

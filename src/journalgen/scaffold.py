@@ -19,6 +19,8 @@ SCAFFOLD_DIR = Path(__file__).parent / "scaffold"
 class SiteAnswers:
     """What `journalgen init` needs to know (all have defaults: it never asks)."""
 
+    privacy: str
+    """private, public or password (see SiteConfig.privacy)."""
     title: str
     base_url: str
     language: str
@@ -49,6 +51,7 @@ def init_site(folder: Path, answers: SiteAnswers, today: dt.date) -> list[Path]:
         "author_name": json.dumps(answers.author, ensure_ascii=False),
         "timezone": answers.timezone,
         "today": today.isoformat(),
+        "privacy": answers.privacy,
     }
     targets = {
         "journalgen.yaml": CONFIG_NAME,

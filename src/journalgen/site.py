@@ -4,18 +4,36 @@ grouped by tag, author and month, with neighbours and resolved links. Pure."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import unquote
 
 from journalgen.config import Author, SiteConfig
 from journalgen.entries import Entry, Page
 from journalgen.errors import JournalError, Problem
-from journalgen.markdown import CONTENT_LINK
+from journalgen.guestbook import Guestbook, Message, assemble_guestbook
+from journalgen.i18n import Language
+from journalgen.markdown import CONTENT_LINK, escape_path
+from journalgen.photos import (
+    EMPTY_CATALOG,
+    Catalog,
+    ImageUse,
+    Photo,
+    is_image,
+    line_of,
+    lookup,
+    picture_html,
+    rewrite_images,
+)
 from journalgen.slugs import slugify
-from journalgen.sources import Asset
+from journalgen.sources import Asset, Source
+
+BOOK_PATH = "book/"
+"""Where the book (the whole journal on one page, made for printing) is published."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +94,31 @@ class Site:
     now: dt.datetime
     """The moment of the build: entries scheduled after it are not published."""
     warnings: tuple[Problem, ...]
+    book_path: str | None = BOOK_PATH
+    """The folder of the book page; None when a page of the site already uses `book/`."""
+    guestbook: Guestbook = field(default_factory=Guestbook)
+    """Messages from readers, by entry and paginated for the guestbook page."""
+    photos: tuple[Photo, ...] = ()
+    """The photos the published pages show or link to: the only ones made (imaging.py)."""
+    catalog: Catalog = EMPTY_CATALOG
+    """Every photo entries and pages refer to, planned (for `picture` and `image_url`)."""
+
+    def picture(self, rel: str, alt: str, lazy: bool = False) -> str:
+        """HTML showing the image at `rel` (a path inside content/) for a template: a
+        `<picture>` of processed sizes for a photo. Mark it `| safe`."""
+        photo = self.catalog.photos.get(rel)
+        if photo is None:
+            src = html.escape(self.config.base_path + rel)
+            return f'<img src="{src}" alt="{html.escape(alt)}" decoding="async">'
+        return picture_html(photo, alt, self.config.base_path, lazy=lazy)
+
+    def image_url(self, rel: str) -> str:
+        """The site URL of the image at `rel` (a path inside content/): for a photo, its
+        mid-size processed version (feeds, link previews); the original is not published."""
+        photo = self.catalog.photos.get(rel)
+        if photo is None:
+            return self.config.base_path + rel
+        return self.config.base_path + photo.share.path
 
     def is_preview(self, entry: Entry) -> bool:
         """True for drafts and scheduled entries shown only because of --drafts/--future."""
@@ -87,6 +130,53 @@ class Site:
 
     def tag_path(self, tag: str) -> str:
         return f"tags/{slugify(tag)}/"
+
+    @property
+    def language(self) -> Language:
+        return Language(self.config.language)
+
+    @property
+    def title(self) -> str:
+        """The site's name as readers see it (pages, feeds, link previews): the `title`
+        setting, or "In loving memory of …" once the site is a memorial."""
+        memorial = self.config.memorial
+        if memorial is None:
+            return self.config.title
+        return self.language.label("in_memory_of", name=memorial.name)
+
+    @property
+    def lifespan(self) -> str:
+        """A memorial's dates, e.g. `March 2, 1941 - October 30, 2026` with an en dash."""
+        memorial = self.config.memorial
+        if memorial is None:
+            return ""
+        return f"{self.language.date(memorial.born)} – {self.language.date(memorial.died)}"
+
+    @property
+    def description(self) -> str:
+        """One sentence about the site for feeds and search engines; a memorial's names the
+        person, their dates and the epitaph."""
+        memorial = self.config.memorial
+        if memorial is None:
+            return self.config.description
+        text = f"{self.title} ({self.lifespan})."
+        return f"{text} {memorial.epitaph}" if memorial.epitaph else text
+
+    @property
+    def memorial_guestbook_title(self) -> str | None:
+        """The guestbook's title on a memorial ("Memories and condolences"); None when the
+        site is not a memorial, so the guestbook keeps its usual title."""
+        if self.config.memorial is None:
+            return None
+        return self.language.label("memorial_guestbook_title")
+
+    @property
+    def memorial_guestbook_intro(self) -> str | None:
+        """The line inviting memories on a memorial's guestbook; None otherwise."""
+        memorial = self.config.memorial
+        if memorial is None:
+            return None
+        return self.language.label("memorial_guestbook_intro", name=memorial.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +199,13 @@ def assemble(
     assets: Sequence[Asset],
     now: dt.datetime,
     selection: Selection = Selection(),
+    messages: Sequence[Message] = (),
+    catalog: Catalog = EMPTY_CATALOG,
 ) -> Site:
-    """Decide what is published and how it is grouped. Raises on URL collisions."""
+    """Decide what is published and how it is grouped. Raises on URL collisions, missing
+    images and photos that cannot be read (`catalog`: the photos, planned)."""
     chosen = sorted(
-        (entry for entry in entries if selection.includes(entry, now)),
+        (_dated(entry, now, config) for entry in entries if selection.includes(entry, now)),
         key=lambda e: (e.date, e.source.rel),
         reverse=True,
     )
@@ -121,13 +214,22 @@ def assemble(
         key=lambda p: (p.order, p.title.casefold(), p.path),
     )
     _check_collisions(chosen, chosen_pages)
-    linker = _Linker(config, chosen, chosen_pages, assets)
+    _check_memorial_photo(config, assets)
+    book_page = next((p for p in chosen_pages if p.path.casefold() == BOOK_PATH), None)
+    linker = _Linker(config, chosen, chosen_pages, assets, catalog)
     resolved = tuple(linker.entry(entry) for entry in chosen)
     resolved_pages = tuple(linker.page(page) for page in chosen_pages)
+    if config.memorial is not None and config.memorial.photo is not None:
+        linker.use(config.memorial.photo)
+    if linker.errors:
+        raise JournalError(linker.errors)
+    guestbook, guestbook_warnings = assemble_guestbook(
+        messages, resolved, entries, config.guestbook.page_size
+    )
     return Site(
         config=config,
         entries=resolved,
-        home_pages=_home_pages(resolved, config.page_size),
+        home_pages=_home_pages(resolved, config.page_size, config.memorial is not None),
         tags=_tags(resolved),
         authors=_authors(resolved),
         years=_archive(resolved, "%Y", "{:%Y}/"),
@@ -136,7 +238,48 @@ def assemble(
         assets=tuple(assets),
         neighbours=_neighbours(resolved),
         now=now,
-        warnings=tuple(linker.warnings),
+        warnings=(*linker.warnings, *_book_warning(book_page), *guestbook_warnings),
+        book_path=None if book_page else BOOK_PATH,
+        guestbook=guestbook,
+        photos=tuple(linker.used[rel] for rel in sorted(linker.used)),
+        catalog=catalog,
+    )
+
+
+def _dated(entry: Entry, now: dt.datetime, config: SiteConfig) -> Entry:
+    """A held farewell written without a date is shown (in previews only: it is a draft)
+    with the build's moment, as if it were published now."""
+    if not entry.undated:
+        return entry
+    assert entry.draft, "an undated entry is always a held farewell"
+    return replace(entry, date=now.astimezone(config.zone))
+
+
+def _check_memorial_photo(config: SiteConfig, assets: Sequence[Asset]) -> None:
+    memorial = config.memorial
+    if memorial is None or memorial.photo is None:
+        return
+    if not any(asset.rel == memorial.photo for asset in assets):
+        raise JournalError.at(
+            config.path,
+            f"`memorial: photo:` content/{memorial.photo} does not exist",
+            line=memorial.photo_line,
+            hint="Put the photo in content/photos/ and check the spelling (capital letters "
+            "count), e.g. `photo: photos/margaret.jpg`.",
+        )
+
+
+def _book_warning(page: Page | None) -> tuple[Problem, ...]:
+    if page is None:
+        return ()
+    return (
+        Problem(
+            page.source.path,
+            None,
+            f"this page uses the address /{BOOK_PATH}, so the book (the whole journal on one "
+            "page, for printing) is not made",
+            "Give the page another `slug:` if you would like the book.",
+        ),
     )
 
 
@@ -144,12 +287,12 @@ def _check_collisions(entries: Iterable[Entry], pages: Iterable[Page]) -> None:
     """Two sources may not write the same URL; case-insensitively, as macOS/Windows disks."""
     owners: dict[str, Entry | Page] = {}
     problems: list[Problem] = []
-    reserved = {"", "tags/", "authors/", "archive/", "page/"}
+    reserved = {"", "tags/", "authors/", "archive/", "page/", "guestbook/"}
     items: list[Entry | Page] = [*entries, *pages]
     for item in items:
         key = item.path.casefold()
         if isinstance(item, Page) and (
-            key in reserved or re.match(r"^(\d{4}|page|tags|authors)/", key)
+            key in reserved or re.match(r"^(\d{4}|page|tags|authors|guestbook)/", key)
         ):
             problems.append(
                 Problem(
@@ -177,7 +320,8 @@ def _check_collisions(entries: Iterable[Entry], pages: Iterable[Page]) -> None:
 
 
 class _Linker:
-    """Turns `journalgen:` content links into site URLs, warning about broken ones."""
+    """Turns `journalgen:` content links into site URLs, warning about broken ones, and
+    photos into `<picture>`s of their processed sizes (a missing image is an error)."""
 
     _LINK = re.compile(re.escape(CONTENT_LINK) + r"([^\"'\s]*)")
 
@@ -187,36 +331,138 @@ class _Linker:
         entries: Sequence[Entry],
         pages: Sequence[Page],
         assets: Sequence[Asset],
+        catalog: Catalog = EMPTY_CATALOG,
     ) -> None:
         self.base = config.base_path
+        self.catalog = catalog
         self.targets: dict[str, str] = {asset.rel: asset.rel for asset in assets}
+        # A link to a photo opens its largest processed size: originals are never published.
+        self.targets.update({rel: photo.full.path for rel, photo in catalog.photos.items()})
         self.targets.update({entry.source.rel: entry.path for entry in entries})
         self.targets.update({page.source.rel: page.path for page in pages})
         self.warnings: list[Problem] = []
+        self.errors: dict[Problem, None] = {}
+        """Missing images and unreadable photos (each once, in order)."""
+        self.used: dict[str, Photo] = {}
+        """Photos shown or linked to, by path inside content/."""
 
     def entry(self, entry: Entry) -> Entry:
-        has_links = CONTENT_LINK in entry.body_html or CONTENT_LINK in entry.summary_html
-        if not has_links and entry.cover is None:
+        text = entry.body_html + entry.summary_html
+        if CONTENT_LINK not in text and "<img" not in text.lower() and entry.cover is None:
             return entry
+        source = entry.source
+        cover, cover_html, cover_photo = self._cover(entry) if entry.cover else (None, "", None)
+        # The cover is the page's first image; without one, the body's first image is.
+        body, uses = self._pictures(entry.body_html, source, eager_first=cover is None)
+        summary, _ = self._pictures(entry.summary_html, source, eager_first=False, check=False)
+        first = next((use for use in uses if use.photo is not None), None)
+        share = cover_photo or (first.photo if first else None)
         return replace(
             entry,
-            body_html=self._resolve(entry.body_html, entry.source.rel, entry.source.path),
-            summary_html=self._resolve(entry.summary_html, entry.source.rel, None),
-            cover=self.target(entry.cover, entry.source.rel)[0] if entry.cover else None,
+            body_html=self._resolve(body, source.rel, source.path, source.text),
+            summary_html=self._resolve(summary, source.rel, None),
+            cover=cover,
+            cover_html=cover_html,
+            share_image=self.base + share.share.path if share else None,
+            share_image_alt=entry.cover_alt if cover_photo else first.alt if first else "",
         )
 
     def page(self, page: Page) -> Page:
-        if CONTENT_LINK not in page.body_html:
+        if CONTENT_LINK not in page.body_html and "<img" not in page.body_html.lower():
             return page
+        body, _ = self._pictures(page.body_html, page.source, eager_first=True)
         return replace(
-            page, body_html=self._resolve(page.body_html, page.source.rel, page.source.path)
+            page,
+            body_html=self._resolve(body, page.source.rel, page.source.path, page.source.text),
         )
+
+    def use(self, rel: str) -> None:
+        """Publish the photo at `rel` (a path inside content/) for a template to show."""
+        if rel in self.catalog.problems:
+            self.errors[self.catalog.problems[rel]] = None
+        elif rel in self.catalog.photos:
+            self.used[rel] = self.catalog.photos[rel]
+
+    def _photo(self, content_path: str, source_rel: str) -> Photo | None:
+        key = lookup(content_path, source_rel, self.targets)
+        photo = self.catalog.photos.get(key) if key is not None else None
+        if photo is not None:
+            self.used[photo.rel] = photo
+        return photo
+
+    def _cover(self, entry: Entry) -> tuple[str, str, Photo | None]:
+        """The cover's URL (its mid-size version for a photo), its HTML and its photo."""
+        assert entry.cover is not None
+        source = entry.source
+        url, exists = self.target(entry.cover, source.rel)
+        if not exists:
+            self._missing(entry.cover, source.path, source.text, source.rel, "the cover image")
+            return url, "", None
+        key = lookup(entry.cover, source.rel, self.targets)
+        if key is not None and key in self.catalog.problems:
+            self.errors[self.catalog.problems[key]] = None
+            return url, "", None
+        alt = entry.cover_alt
+        if not alt.strip():
+            self.warnings.append(
+                Problem(
+                    source.path,
+                    line_of(source.text, entry.cover, source.rel),
+                    f"the cover image {entry.cover} has no description (`cover_alt`)",
+                    'Add a line such as `cover_alt: "Finn in his red hat, laughing"` so that '
+                    "people who cannot see the photo know what it shows.",
+                )
+            )
+        photo = self._photo(entry.cover, source.rel)
+        if photo is None:
+            return url, f'<img src="{html.escape(url)}" alt="{html.escape(alt)}">', None
+        return self.base + photo.share.path, picture_html(photo, alt, self.base, lazy=False), photo
+
+    def _pictures(
+        self, fragment: str, source: Source, *, eager_first: bool, check: bool = True
+    ) -> tuple[str, tuple[ImageUse, ...]]:
+        """Photos as `<picture>`s; `check`: warn about images without alt text."""
+        rewritten, uses = rewrite_images(
+            fragment,
+            lambda path: self._photo(path, source.rel),
+            self.base,
+            eager_first=eager_first,
+        )
+        for use in uses if check else ():
+            if use.alt_missing:
+                self.warnings.append(
+                    Problem(
+                        source.path,
+                        line_of(source.text, use.src, source.rel),
+                        f"the image {use.src} has no alt text (a description of what it shows)",
+                        "Describe it between the square brackets, e.g. "
+                        "![Finn in his red hat, laughing](../photos/garden.jpg), so that "
+                        "people who cannot see it know what it shows.",
+                    )
+                )
+        return rewritten, uses
+
+    def _missing(
+        self, content_path: str, file: Path, text: str, source_rel: str, what: str
+    ) -> None:
+        """An image that is not there: an error naming the file and the line."""
+        path = content_path.split("#", 1)[0]
+        self.errors[
+            Problem(
+                file,
+                line_of(text, path, source_rel),
+                f"{what} {path} is not in content/",
+                "Check the spelling, capital letters and folder; paths are relative to the "
+                "entry's own file, e.g. ../photos/garden.jpg.",
+            )
+        ] = None
 
     def target(self, content_path: str, source_rel: str) -> tuple[str, bool]:
         """The site path for a content path, and whether it exists."""
         if content_path.startswith("/"):  # a site path written as /about/
             return self.base + content_path[1:], True
         path, _, fragment = content_path.partition("#")
+        path = unquote(path)  # markdown.escape_path escaped `%` and spaces
         suffix = f"#{fragment}" if fragment else ""
         found = self.targets.get(path)
         if found is None:
@@ -225,21 +471,29 @@ class _Linker:
             if folder and path.startswith(folder + "/"):
                 found = self.targets.get(path[len(folder) + 1 :])
         if found is None:
-            return self.base + path + suffix, False
-        return self.base + found + suffix, True
+            return self.base + escape_path(path) + suffix, False
+        return self.base + escape_path(found) + suffix, True
 
-    def _resolve(self, html: str, source_rel: str, report: Path | None) -> str:
-        """`report` is the file to name in warnings (None: already warned for this text)."""
+    def _resolve(self, html: str, source_rel: str, report: Path | None, text: str = "") -> str:
+        """`report` is the file to name in warnings (None: already warned for this text);
+        `text` is that file's text, to find the line of a missing image."""
 
         def swap(match: re.Match[str]) -> str:
             url, exists = self.target(match.group(1), source_rel)
-            if not exists and report is not None:
+            content = unquote(match.group(1).split("#", 1)[0])
+            key = lookup(content, source_rel, self.targets) if exists else None
+            if key is not None and key in self.catalog.problems:
+                self.errors[self.catalog.problems[key]] = None
+            elif key is not None and key in self.catalog.photos:
+                self.used[key] = self.catalog.photos[key]
+            if not exists and report is not None and is_image(content):
+                self._missing(content, report, text, source_rel, "the image")
+            elif not exists and report is not None:
                 self.warnings.append(
                     Problem(
                         report,
                         None,
-                        f"links to {match.group(1).split('#')[0]}, which is not in content/ "
-                        "(or is a draft)",
+                        f"links to {content}, which is not in content/ (or is a draft)",
                         "Check the spelling; paths are relative to the entry's own file, e.g. "
                         "../photos/garden.jpg.",
                     )
@@ -249,8 +503,15 @@ class _Linker:
         return self._LINK.sub(swap, html)
 
 
-def _home_pages(entries: tuple[Entry, ...], size: int) -> tuple[HomePage, ...]:
-    ordered = [e for e in entries if e.pinned] + [e for e in entries if not e.pinned]
+def _home_pages(entries: tuple[Entry, ...], size: int, memorial: bool) -> tuple[HomePage, ...]:
+    """Pinned entries first; on a memorial, its farewell posts before them."""
+
+    def rank(entry: Entry) -> int:
+        if memorial and entry.kind == "farewell":
+            return 0
+        return 1 if entry.pinned else 2
+
+    ordered = sorted(entries, key=rank)  # stable: newest first within each rank
     chunks = [tuple(ordered[i : i + size]) for i in range(0, len(ordered), size)] or [()]
     count = len(chunks)
 

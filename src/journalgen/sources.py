@@ -9,7 +9,7 @@ from typing import Literal
 
 from journalgen.errors import JournalError, Problem
 
-SourceKind = Literal["entry", "page"]
+SourceKind = Literal["entry", "page", "message"]
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 """An entry or page larger than this is refused: it is almost certainly not a diary entry
@@ -19,8 +19,20 @@ CONTENT_DIR = "content"
 ENTRIES_DIR = "entries"
 PAGES_DIR = "pages"
 TEXT_DIRS: dict[str, SourceKind] = {ENTRIES_DIR: "entry", PAGES_DIR: "page"}
-SKIPPED_DIRS = frozenset({"guestbook"})
+SKIPPED_DIRS: frozenset[str] = frozenset()
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+GUESTBOOK_DIR = "guestbook"
+"""Guestbook messages, one YAML or Markdown file each (see guestbook.py). Nothing in this
+folder is ever copied into the site as a file: only the messages read from it are shown."""
+PENDING_DIR = "pending"
+REJECTED_DIR = "rejected"
+HELD_DIRS = (PENDING_DIR, REJECTED_DIR)
+"""Folders inside content/guestbook/ that are never published (waiting, or turned down)."""
+MESSAGE_SUFFIXES = (".yaml", ".yml", ".md", ".markdown")
+MAX_MESSAGE_BYTES = 64 * 1024
+"""A guestbook message file larger than this is refused: a kind word is a few hundred
+bytes, and a form can be abused to send megabytes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +66,8 @@ class Tree:
 
     sources: tuple[Source, ...]
     assets: tuple[Asset, ...]
+    messages: tuple[Source, ...] = ()
+    """Published guestbook messages (content/guestbook/, without pending/ and rejected/)."""
 
 
 def is_ignored_name(name: str) -> bool:
@@ -66,13 +80,15 @@ def is_ignored_name(name: str) -> bool:
 
 
 def discover(site_dir: Path) -> Tree:
-    """Read every Markdown file under `content/entries` and `content/pages`.
+    """Read every Markdown file under `content/entries` and `content/pages`, and the
+    published guestbook messages under `content/guestbook`.
 
     All unreadable files are reported together, so one build shows every problem.
     """
     content = site_dir / CONTENT_DIR
     sources: list[Source] = []
     assets: list[Asset] = []
+    messages: list[Source] = []
     problems: list[Problem] = []
     if not content.is_dir():
         return Tree((), ())
@@ -81,6 +97,13 @@ def discover(site_dir: Path) -> Tree:
         top = rel.split("/", 1)[0]
         if top in SKIPPED_DIRS:
             continue
+        if top == GUESTBOOK_DIR:
+            if is_message_file(rel, published=True):
+                try:
+                    messages.append(read_message(path, rel))
+                except JournalError as err:
+                    problems.extend(err.problems)
+            continue  # never copied as a file: pending messages must stay private
         kind = TEXT_DIRS.get(top)
         if path.suffix.lower() in MARKDOWN_SUFFIXES:
             if kind is None:
@@ -96,7 +119,54 @@ def discover(site_dir: Path) -> Tree:
             assets.append(Asset(path, rel))
     if problems:
         raise JournalError(problems)
-    return Tree(tuple(sources), tuple(assets))
+    return Tree(tuple(sources), tuple(assets), tuple(messages))
+
+
+def is_message_file(rel: str, *, published: bool) -> bool:
+    """True for a guestbook message file at `rel` (a path inside content/): a YAML or
+    Markdown file under guestbook/, other than a README. `published` leaves out the files
+    in guestbook/pending/ and guestbook/rejected/."""
+    parts = rel.split("/")
+    name = parts[-1]
+    if parts[0] != GUESTBOOK_DIR or len(parts) < 2:
+        return False
+    if published and len(parts) > 2 and parts[1] in HELD_DIRS:
+        return False
+    return name.lower().endswith(MESSAGE_SUFFIXES) and not name.lower().startswith("readme")
+
+
+def read_message(path: Path, rel: str) -> Source:
+    """One guestbook message file (at most `MAX_MESSAGE_BYTES`)."""
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise JournalError.at(path, f"cannot read this file: {err.strerror or err}") from err
+    if size > MAX_MESSAGE_BYTES:
+        raise JournalError.at(
+            path,
+            f"this guestbook message is {size / 1024:.0f} KB; a message file may be at most "
+            f"{MAX_MESSAGE_BYTES // 1024} KB",
+            hint="This is not a message anyone typed into the form: move the file out of "
+            "content/guestbook/ (or into content/guestbook/rejected/).",
+        )
+    data = read_bytes(path)
+    return Source(path, rel, "message", decode(data, path), hashlib.sha256(data).hexdigest())
+
+
+def guestbook_files(site_dir: Path, folder: str | None = None) -> list[Path]:
+    """Every message file under content/guestbook/ (published, pending and rejected), or
+    only those in the held `folder` (`pending` or `rejected`), sorted."""
+    root = site_dir / CONTENT_DIR / GUESTBOOK_DIR
+    if folder is not None:
+        root = root / folder
+    if not root.is_dir():
+        return []
+    content = site_dir / CONTENT_DIR
+    return sorted(
+        path
+        for path in _walk(root)
+        if is_message_file(path.relative_to(content).as_posix(), published=False)
+    )
 
 
 def _walk(folder: Path) -> list[Path]:

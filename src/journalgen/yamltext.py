@@ -96,3 +96,25 @@ def _failing_key(node: yaml.Node | None, first_line: int) -> tuple[str | None, i
         except yaml.YAMLError:
             continue
     return None, None
+
+
+def group_lines(text: str, key: str, *, first_line: int = 1) -> dict[str, int]:
+    """The 1-based line of each key inside the group written under top-level `key` (e.g.
+    `memorial:`), so errors inside a group can point at the right line. Empty when the text
+    has no such group; call it only on text `load_mapping` has accepted."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            if not isinstance(value_node, yaml.MappingNode):
+                return {}
+            return {
+                str(sub.value): sub.start_mark.line + first_line
+                for sub, _ in value_node.value
+                if isinstance(sub, yaml.ScalarNode)
+            }
+    return {}

@@ -1,0 +1,150 @@
+"""The book: the whole journal on one page, oldest entry first, made to be printed.
+
+Families print these. The page has a title page, a table of contents and every entry with
+its date, author, photos and footnotes; its stylesheet (theme `book.css`) starts each entry
+on a new sheet and leaves out the navigation.
+
+Each entry's HTML was written to stand alone on its own page. Here they share one page, so
+every id inside an entry (heading anchors, footnotes, the author's own) gets the entry's
+anchor as a prefix, the links and labels pointing at those ids follow, links to other
+entries of the book become links within the page, and headings move one level down (the
+entry's title is an `<h2>` here). Pure: the assembled `Site` in, one `Output` out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+import jinja2
+
+from journalgen.entries import Entry
+from journalgen.guestbook import Message
+from journalgen.htmlrewrite import rewrite_attributes, rewrite_urls
+from journalgen.outputs import Output
+from journalgen.render import render_template
+from journalgen.site import Site
+
+TEMPLATE = "book.html"
+
+ID_ATTRIBUTES = frozenset({"id"})
+REFERENCE_ATTRIBUTES = frozenset(
+    {"for", "headers", "list", "aria-labelledby", "aria-describedby", "aria-controls"}
+)
+"""Attributes whose value is a space-separated list of ids in the same document."""
+
+_HEADING_TAG = re.compile(r"<(/?)[hH]([1-5])(?=[\s/>])")
+_SEPARATOR = "--"
+"""Between an entry's anchor and its own ids. Slugs never contain two dashes in a row, so
+a prefixed id can never equal another entry's anchor or another entry's prefixed id."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """One entry as the book shows it."""
+
+    entry: Entry
+    anchor: str
+    """The entry's id on the book page, e.g. `e-2026-11-round-two` (unique, as its URL)."""
+    body_html: str
+    """Its body, with ids that cannot clash with other entries' and headings one level
+    lower (see the module docstring)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BookMessage:
+    """A guestbook message, in the book's last section."""
+
+    message: Message
+    answers: Chapter | None
+    """The chapter of the entry it answers, if that entry is in the book."""
+
+
+def render(site: Site, env: jinja2.Environment) -> list[Output]:
+    """The book page, or nothing when a page of the site already uses its address."""
+    if site.book_path is None:
+        return []
+    chapters = book_chapters(site)
+    text = render_template(
+        env,
+        TEMPLATE,
+        site=site,
+        chapters=chapters,
+        messages=book_messages(site, chapters),
+        current=site.book_path,
+        extra_feeds=(),
+        description=site.description,
+    )
+    return [Output(site.book_path + "index.html", text.encode("utf-8"))]
+
+
+def anchor(entry: Entry) -> str:
+    """`e-2026-11-round-two`: unique on the page because the entry's URL is unique."""
+    return f"e-{entry.date:%Y-%m}-{entry.slug}"
+
+
+def book_chapters(site: Site) -> tuple[Chapter, ...]:
+    """Every entry of the build, oldest first."""
+    base = site.config.base_path
+    anchors = {base + entry.path: anchor(entry) for entry in site.entries}
+    return tuple(
+        Chapter(entry, anchor(entry), chapter_html(entry.body_html, anchor(entry), anchors))
+        for entry in reversed(site.entries)
+    )
+
+
+def book_messages(site: Site, chapters: tuple[Chapter, ...]) -> tuple[BookMessage, ...]:
+    """Every guestbook message, oldest first, with the chapter it answers."""
+    by_path = {chapter.entry.path: chapter for chapter in chapters}
+    result = []
+    for message in reversed(site.guestbook.messages):
+        answered = site.guestbook.entry_of(message)
+        result.append(BookMessage(message, by_path.get(answered.path) if answered else None))
+    return tuple(result)
+
+
+def chapter_html(body: str, prefix: str, anchors: dict[str, str]) -> str:
+    """`body` made fit to share a page with other entries.
+
+    `anchors` maps the site URL of each entry in the book (e.g. `/2026/11/home/`) to its
+    anchor, so links between entries stay on the page.
+    """
+    own_ids: set[str] = set()
+
+    def prefixed(value: str) -> str:
+        return f"{prefix}{_SEPARATOR}{value}"
+
+    def rename_id(tag: str, attribute: str, value: str) -> str:
+        own_ids.add(value)
+        return prefixed(value)
+
+    body = rewrite_attributes(body, ID_ATTRIBUTES, rename_id)
+
+    def follow_reference(tag: str, attribute: str, value: str) -> str:
+        return " ".join(prefixed(token) if token in own_ids else token for token in value.split())
+
+    body = rewrite_attributes(body, REFERENCE_ATTRIBUTES, follow_reference)
+    body = rewrite_urls(body, _link_follower(own_ids, prefixed, anchors))
+    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", body)
+
+
+def _link_follower(
+    own_ids: set[str], prefixed: Callable[[str], str], anchors: dict[str, str]
+) -> Callable[[str, str, str], str]:
+    def follow(tag: str, attribute: str, url: str) -> str:
+        if attribute != "href":
+            return url
+        page, hash_mark, fragment = url.partition("#")
+        if not page:
+            target = unquote(fragment)
+            return "#" + prefixed(target) if target in own_ids else url
+        other = anchors.get(page)
+        if other is None:
+            return url  # a page that is not in the book: the link leaves the book
+        if not hash_mark or not fragment:
+            return "#" + other
+        return f"#{other}{_SEPARATOR}{unquote(fragment)}"
+
+    return follow

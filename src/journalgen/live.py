@@ -1,0 +1,275 @@
+"""`journalgen serve` and `journalgen watch`: build, then rebuild after every save.
+
+The parts live elsewhere: `changes` decides what a change is, `watcher` hears them,
+`devserver` shows the result. Here they are put together, and the terminal is told one
+line per rebuild and each problem once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import FrameType
+from typing import TextIO
+
+from journalgen import config as config_module
+from journalgen.build import BuildOptions, BuildReport, build
+from journalgen.cache import BuildCache
+from journalgen.changes import PREVIEW_DIR, Batch, ChangeFilter
+from journalgen.devserver import BuildState, DevServer, HostCheck, ServerConfig, make_server
+from journalgen.errors import JournalError
+from journalgen.watcher import Watcher
+
+PREVIEW_OUTPUT = "preview"
+"""The preview folder inside `.journalgen/`: never output/, so a preview that shows drafts
+cannot be published by mistake."""
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def preview_dir(site_dir: Path) -> Path:
+    return site_dir / PREVIEW_DIR / PREVIEW_OUTPUT
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How one build went."""
+
+    ok: bool
+    report: BuildReport | None
+    error: str | None
+    """The problems, formatted as the terminal shows them."""
+
+
+class Rebuilder:
+    """Runs one build at a time and reports it: a line per build, each problem once."""
+
+    def __init__(
+        self,
+        options: BuildOptions,
+        state: BuildState | None = None,
+        *,
+        out: TextIO | None = None,
+        debug: bool = False,
+    ) -> None:
+        self.options = options
+        self.state = state
+        self.cache = BuildCache()
+        self.out = out or sys.stdout
+        self.debug = debug
+        self.builds = 0
+        self._last_error: str | None = None
+        self._last_warnings: tuple[str, ...] = ()
+
+    def rebuild(self, batch: Batch | None = None) -> Outcome:
+        """Build now (after `batch`'s changes, or the first time), holding requests meanwhile."""
+        if self.state is not None:
+            self.state.begin_build()
+        started = time.perf_counter()
+        outcome = self._build()
+        seconds = time.perf_counter() - started
+        if self.state is not None:
+            self.state.end_build(outcome.error, self._base_path() if outcome.ok else None)
+        self.builds += 1
+        self._tell(outcome, batch, seconds)
+        return outcome
+
+    def _build(self) -> Outcome:
+        try:
+            report = build(self.options, self.cache)
+        except JournalError as err:
+            return Outcome(False, None, _format_problems(err, self._base()))
+        except Exception as err:  # a bug or a full disk must not stop the preview
+            text = f"journalgen ran into a problem it did not expect: {err!r}"
+            if self.debug:
+                text += "\n" + traceback.format_exc()
+            return Outcome(False, None, text)
+        return Outcome(True, report, None)
+
+    def _tell(self, outcome: Outcome, batch: Batch | None, seconds: float) -> None:
+        if outcome.report is not None:
+            self._say(self._success_line(outcome.report, batch, seconds))
+            self._warn(outcome.report)
+            self._last_error = None
+        elif outcome.error == self._last_error:
+            self._say(f"Still the same problem as above ({_changed(batch)}).")
+        else:
+            self._say(f"Rebuild failed ({_changed(batch)}):\n{outcome.error}")
+            self._last_error = outcome.error
+
+    def _success_line(self, report: BuildReport, batch: Batch | None, seconds: float) -> str:
+        stats = self.cache.stats
+        parsed = f"parsed {stats.parsed} of {stats.parsed + stats.reused} files"
+        verb = "Fixed: built" if self._last_error is not None else "Built"
+        if batch is None:
+            entries = _plural(report.entries, "entry", "entries")
+            return (
+                f"Built {entries} and {_plural(report.pages, 'page', 'pages')} in {seconds:.2f} s."
+            )
+        return f"{verb} in {seconds:.2f} s ({_changed(batch)}; {parsed})."
+
+    def _warn(self, report: BuildReport) -> None:
+        warnings = tuple(w.format(self._base()) for w in report.warnings)
+        for warning in warnings:
+            if warning not in self._last_warnings:
+                self._say("warning: " + warning)
+        self._last_warnings = warnings
+
+    def _base(self) -> Path:
+        return self.options.site_dir.absolute()
+
+    def _base_path(self) -> str | None:
+        try:
+            return config_module.load(self.options.site_dir).base_path
+        except JournalError:
+            return None
+
+    def _say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _changed(batch: Batch | None) -> str:
+    return "first build" if batch is None else f"{batch.describe()} changed"
+
+
+def _format_problems(err: JournalError, base: Path) -> str:
+    return "\n".join("error: " + problem.format(base) for problem in err.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    build: BuildOptions
+    host: str = "127.0.0.1"
+    port: int = 8000
+    debug: bool = False
+
+
+def serve(options: ServeOptions, out: TextIO | None = None) -> int:
+    """Build a preview, serve it and rebuild on every save until Ctrl-C."""
+    out = out or sys.stdout
+    state = BuildState()
+    server = _bind(options, state)
+    rebuilder = Rebuilder(options.build, state, out=out, debug=options.debug)
+
+    def started() -> None:
+        announce(options, server.server_address[1], state.snapshot().base_path, out)
+
+    threading.Thread(target=server.serve_forever, name="journalgen-server", daemon=True).start()
+    try:
+        return _run(options.build, rebuilder, started, out)
+    finally:
+        state.close()
+        server.shutdown()
+        server.server_close()
+
+
+def watch(options: BuildOptions, *, debug: bool = False, out: TextIO | None = None) -> int:
+    """Build into the output folder and rebuild on every save until Ctrl-C."""
+    out = out or sys.stdout
+    rebuilder = Rebuilder(options, out=out, debug=debug)
+
+    def started() -> None:
+        print(f"Watching {options.site_dir} for changes. Press Ctrl-C to stop.", file=out)
+
+    return _run(options, rebuilder, started, out)
+
+
+def _run(
+    options: BuildOptions, rebuilder: Rebuilder, started: Callable[[], None], out: TextIO
+) -> int:
+    """Watch (before the first build, so no save is missed), build, rebuild until Ctrl-C."""
+    watcher = _watcher(options, out)
+    try:
+        with _stop_on_sigterm():
+            watcher.start()
+            rebuilder.rebuild()
+            started()
+            run_loop(watcher, rebuilder)
+    except KeyboardInterrupt:
+        print("Stopped.", file=out, flush=True)
+    finally:
+        watcher.stop()
+    return 0
+
+
+def run_loop(watcher: Watcher, rebuilder: Rebuilder, stop: threading.Event | None = None) -> None:
+    """Rebuild after each batch until `stop` is set (or Ctrl-C); the short timeout keeps
+    Ctrl-C responsive on Windows, where waiting on a lock cannot be interrupted."""
+    while stop is None or not stop.is_set():
+        batch = watcher.next_batch(timeout=0.25)
+        if batch is not None:
+            rebuilder.rebuild(batch)
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """`kill` (SIGTERM, as service managers send) stops as cleanly as Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _watcher(options: BuildOptions, out: TextIO) -> Watcher:
+    site = options.site_dir.resolve()
+    out_dir = options.out_dir.resolve()
+    return Watcher(
+        ChangeFilter(site, (out_dir,)),
+        say=lambda text: print(text, file=out, flush=True),
+    )
+
+
+def _bind(options: ServeOptions, state: BuildState) -> DevServer:
+    """The server, bound at once so a busy port is reported before any build."""
+    hosts = HostCheck.for_address(options.host, options.port)
+    config = ServerConfig(options.build.out_dir, state, hosts, log=options.debug)
+    try:
+        server = make_server(options.host, options.port, config)
+    except OSError as err:
+        raise JournalError.at(
+            None,
+            f"cannot serve on {options.host} port {options.port}: {err.strerror or err}",
+            hint="Another program (perhaps another journalgen serve) uses that port: stop it "
+            f"or pass another one, e.g. --port {options.port + 1}.",
+        ) from err
+    if options.port == 0:  # the system chose a free port: answer to that one
+        port = server.server_address[1]
+        server.config = replace(config, hosts=HostCheck.for_address(options.host, port))
+    return server
+
+
+def announce(options: ServeOptions, port: int, base_path: str, out: TextIO) -> None:
+    host = options.host
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "localhost") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    lines = [f"Serving a preview at http://{shown}:{port}{base_path}"]
+    if options.build.selection.drafts or options.build.selection.future:
+        lines.append("Drafts and scheduled entries are included and marked as previews.")
+    lines.append(f"(The preview is in {options.build.out_dir}; publish output/ as usual.)")
+    if host not in LOOPBACK_HOSTS:
+        lines.append(
+            f"Warning: --host {host} lets other computers on your network see this preview, "
+            "drafts included. Use it only on a network you trust."
+        )
+    lines.append("Edit and save any file: the page reloads by itself. Press Ctrl-C to stop.")
+    print("\n".join(lines), file=out, flush=True)
