@@ -6,7 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint typecheck pytest system-packages clean serve
+NODE_STAMP := node_modules/.installed
+
+.PHONY: build test lint typecheck pytest system-packages clean serve audit bench
 
 build: $(STAMP)
 	$(BIN)/journalgen build
@@ -37,6 +39,12 @@ system-packages:
 	  fi; \
 	fi
 
+# axe-core (accessibility rules injected by the browser tests) and Lighthouse (make audit),
+# at the versions in package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
@@ -44,8 +52,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) system-packages
+pytest: $(STAMP) $(NODE_STAMP) system-packages
 	$(BIN)/pytest
+
+# Lighthouse scores and page weights of the example journal's entry page (run by hand).
+audit: $(STAMP) $(NODE_STAMP) system-packages
+	$(BIN)/python benchmarks/audit.py
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py 1000
 
 test: lint typecheck pytest
 
@@ -53,4 +68,4 @@ serve: $(STAMP)
 	$(BIN)/journalgen serve
 
 clean:
-	rm -rf $(VENV) output .output.* .journalgen .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules output .output.* .journalgen .mypy_cache .ruff_cache .pytest_cache

@@ -352,3 +352,24 @@ def test_worker_processes_make_the_same_files_as_one_process(tmp_path: Path) -> 
         made[workers] = {copy.path: copy.source.read_bytes() for copy in result.copies}
     assert len(made[1]) == 12
     assert made[1] == made[2]
+
+
+def test_the_memorial_photo_is_processed_too(site: SiteDir) -> None:
+    phone_jpeg(site.root / "content/photos/nan.jpg", size=(2400, 1800), orientation=1)
+    config = (site.root / "journalgen.yaml").read_text(encoding="utf-8")
+    site.write(
+        "journalgen.yaml",
+        config + "memorial:\n  name: Margaret Ellis\n  born: 1941-03-02\n  died: 2026-10-30\n"
+        "  photo: photos/nan.jpg\n  photo_alt: Margaret laughing in her garden\n",
+    )
+    site.entry("2026-11-01-first.md", 'title: "First"')
+    site.build()
+    home = site.read("index.html")
+    figure = re.search(r'<figure class="memorial-photo">(.*?)</figure>', home)
+    assert figure is not None and "<picture>" in figure.group(1)
+    assert 'alt="Margaret laughing in her garden"' in figure.group(1)
+    og = re.search(r'<meta property="og:image" content="([^"]+)">', home)
+    assert og is not None
+    assert re.fullmatch(r"https://journal\.example\.org/photos/nan-960\.\w{10}\.jpg", og[1])
+    assert "photos/nan.jpg" not in site.output_files()
+    assert gps_problems(site.out) == []

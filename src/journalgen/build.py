@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from journalgen import book, feeds, guestbook, imaging, photos, render, sources, writer
@@ -77,9 +77,10 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     site = assemble(config, entries, pages, tree.assets, now, options.selection, messages, catalog)
     if options.strict and site.warnings:
         raise JournalError(site.warnings)
+    copies, asset_paths = sources.fingerprint(static_copies(options.site_dir, site))
+    site = replace(site, asset_paths=asset_paths)
     env = cache.environment(config, options.site_dir)
     outputs = [*render.pages(site, env), *book.render(site, env), *feeds.render(site)]
-    copies = static_copies(options.site_dir, site)
     photo_cache = options.photo_cache or options.site_dir / imaging.CACHE_FOLDER
     made = imaging.process(site.photos, copies, config.photos, photo_cache)
     written = writer.write(outputs, made.copies, options.out_dir)

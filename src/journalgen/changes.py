@@ -3,7 +3,7 @@
 Editors emit several events per save (a swap file, a backup, a temporary file renamed over
 the original), and a build itself writes files. Rebuilding once per save, and never because
 of our own output, comes down to two decisions kept here so they can be tested without
-threads, sockets or sleeps: `ChangeFilter.kind` and `Debouncer`.
+threads, sockets or sleeps: `ChangeFilter.change` and `Debouncer`.
 """
 
 from __future__ import annotations

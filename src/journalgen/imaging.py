@@ -18,8 +18,10 @@ What is kept and what is dropped:
   size without metadata.
 
 Limits, so that a strange file cannot hang a build or exhaust memory:
-- `MAX_PIXELS` (50 megapixels, more than any phone camera): a larger image, including a
-  "decompression bomb" whose header claims a huge size, is refused before it is decoded.
+- `MAX_PIXELS` (50 megapixels: a 48-megapixel phone photo fits; the 108- and
+  200-megapixel modes of some phones are refused with a hint to export a smaller copy): a
+  larger image, including a "decompression bomb" whose header claims a huge size, is
+  refused before its pixels are decoded.
 - `MAX_PHOTO_BYTES` (100 MB) per file; `MAX_ANIMATION_PIXELS` over all frames.
 - A damaged (truncated) file, or one that is not an image, is refused with its name.
 """

@@ -339,12 +339,8 @@ def picture_html(
     )
 
 
-def url(base_path: str, variant: Variant) -> str:
-    """The site URL of a made file (names are URL-safe; folders are quoted to be sure)."""
-    return _url(base_path, variant)
-
-
 def _url(base_path: str, variant: Variant) -> str:
+    """The site URL of a made file (names are URL-safe; quoted all the same)."""
     return base_path + quote(variant.path, safe="/")
 
 

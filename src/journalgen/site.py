@@ -102,6 +102,15 @@ class Site:
     """The photos the published pages show or link to: the only ones made (imaging.py)."""
     catalog: Catalog = EMPTY_CATALOG
     """Every photo entries and pages refer to, planned (for `picture` and `image_url`)."""
+    asset_paths: dict[str, str] = field(default_factory=dict)
+    """Theme files under `assets/` by their plain name, e.g. `assets/style.css`, mapped to
+    the content-hashed name they are published under (`assets/style.3f9c2a41d0.css`), so
+    browsers may cache them for a year."""
+
+    def asset_url(self, name: str) -> str:
+        """The site URL of the theme file `name` (e.g. `style.css`), fingerprinted."""
+        rel = f"assets/{name}"
+        return self.config.base_path + self.asset_paths.get(rel, rel)
 
     def picture(self, rel: str, alt: str, lazy: bool = False) -> str:
         """HTML showing the image at `rel` (a path inside content/) for a template: a

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from journalgen.errors import JournalError, Problem
+from journalgen.outputs import Copy
 
 SourceKind = Literal["entry", "page", "message"]
 
@@ -225,3 +227,32 @@ def decode(data: bytes, path: Path) -> str:
 
 def read_text(path: Path) -> str:
     return decode(read_bytes(path), path)
+
+
+FINGERPRINTED = (".css", ".js", ".svg", ".woff2")
+"""Files under `assets/` published with a content hash in their names."""
+
+
+def fingerprint(copies: Sequence[Copy]) -> tuple[list[Copy], dict[str, str]]:
+    """Give the files under `assets/` a content hash in their names (`style.css` ->
+    `style.3f9c2a41d0.css`), so a changed stylesheet is never served stale from a cache.
+
+    Returns the renamed copies and the map from each plain name to the hashed one."""
+    renamed: dict[str, str] = {}
+    result: list[Copy] = []
+    for copy in copies:
+        stem, dot, suffix = copy.path.rpartition(".")
+        if copy.path.startswith("assets/") and dot and f".{suffix}" in FINGERPRINTED:
+            digest = hashlib.sha256(read_bytes_of(copy.source)).hexdigest()[:10]
+            renamed[copy.path] = f"{stem}.{digest}.{suffix}"
+            copy = Copy(renamed[copy.path], copy.source)
+        result.append(copy)
+    return result, renamed
+
+
+def read_bytes_of(path: Path) -> bytes:
+    """A theme or static file's bytes (no size limit: these are not entries)."""
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise JournalError.at(path, f"cannot read this file: {err.strerror or err}") from err
