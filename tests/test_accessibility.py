@@ -30,7 +30,13 @@ PAGE_TYPES = {
     "author": "authors/clare/",
     "page": "about/",
     "not found": "404.html",
+    "guestbook": "guestbook/",
+    "guestbook thanks": "guestbook/thanks/",
+    "book": "book/",
 }
+
+MEMORIAL = REPO / "examples" / "memorial"
+MEMORIAL_PAGES = {"memorial home": "", "farewell": "2026/10/goodbye/", "memorial book": "book/"}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +53,8 @@ def _violations(page: object, address: str, path: str) -> list[str]:
     from playwright.sync_api import Page
 
     assert isinstance(page, Page)
-    page.goto(address + path)
+    response = page.goto(address + path)
+    assert response is not None and response.ok, f"/{path} was not built"
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
@@ -58,15 +65,26 @@ def _violations(page: object, address: str, path: str) -> list[str]:
     ]
 
 
+@pytest.fixture(scope="module")
+def memorial_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    out = tmp_path_factory.mktemp("memorial") / "output"
+    assert main(["build", "--site", str(MEMORIAL), "--output", str(out), "--quiet"]) == 0
+    with served(out) as address:
+        yield address
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_axe_violations_on_any_page_type(example_site: str, scheme: str) -> None:
+def test_no_axe_violations_on_any_page_type(
+    example_site: str, memorial_site: str, scheme: str
+) -> None:
     problems: dict[str, list[str]] = {}
     with chromium() as browser:
         page = browser.new_page(color_scheme=scheme, reduced_motion="reduce")  # type: ignore[arg-type]
-        for name, path in PAGE_TYPES.items():
-            found = _violations(page, example_site, path)
-            if found:
-                problems[f"{name} (/{path})"] = found
+        for site, pages in ((example_site, PAGE_TYPES), (memorial_site, MEMORIAL_PAGES)):
+            for name, path in pages.items():
+                found = _violations(page, site, path)
+                if found:
+                    problems[f"{name} (/{path})"] = found
     assert not problems, json.dumps(problems, indent=2)
 
 
