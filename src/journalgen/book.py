@@ -112,6 +112,8 @@ def chapter_html(body: str, prefix: str, anchors: dict[str, str]) -> str:
     anchor, so links between entries stay on the page.
     """
     own_ids: set[str] = set()
+    # A printed book needs every photo loaded, not only those scrolled to.
+    body = body.replace(' loading="lazy"', "")
 
     def prefixed(value: str) -> str:
         return f"{prefix}{_SEPARATOR}{value}"

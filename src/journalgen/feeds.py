@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Sequence
 from urllib.parse import urljoin
 
@@ -89,7 +90,10 @@ def _add(feed: FeedGenerator, site: Site, entry: Entry, *, cdata: bool) -> None:
         item.summary(summary, type="html")
     body = entry.body_html
     if entry.cover:
-        body = f'<p><img src="{entry.cover}" alt="{entry.cover_alt}"></p>\n' + body
+        cover = entry.cover_html or (
+            f'<img src="{html.escape(entry.cover)}" alt="{html.escape(entry.cover_alt)}">'
+        )
+        body = f"<p>{cover}</p>\n" + body
     # RSS readers expect HTML in a CDATA section; Atom needs type="html" (escaped).
     item.content(absolute_html(for_feeds(body), link), type="CDATA" if cdata else "html")
 
