@@ -73,3 +73,12 @@ def test_a_netlify_form_without_form_name_is_found(site: SiteDir) -> None:
     site.build()
     problems = _messages(site)
     assert any("form-name" in p for p in problems), problems
+
+
+def test_a_missing_guestbook_form_is_found(site: SiteDir) -> None:
+    _good_site(site)
+    site.write("templates/_guestbook.html", "")  # an override that drops the form
+    site.write("templates/guestbook.html", '{% extends "base.html" %}')
+    site.build()
+    problems = _messages(site)
+    assert any("guestbook form 'guestbook'" in p for p in problems), problems

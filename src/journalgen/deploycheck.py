@@ -75,6 +75,7 @@ def check_site(site_dir: Path, out_dir: Path, now: dt.datetime | None = None) ->
                     "Build without --drafts/--future before publishing.",
                 )
             )
+    problems += _guestbook_form_missing(settings, texts, out_dir)
     feeds = sorted(f for f in files if f.endswith(("feed.xml", "atom.xml")))
     for feed in feeds:
         problems += _feed_problems(settings, out_dir / feed, files)
@@ -166,6 +167,28 @@ def _form_problems(page: str, facts: _PageFacts, out_dir: Path) -> list[Problem]
                 )
             )
     return problems
+
+
+def _guestbook_form_missing(
+    settings: SiteConfig, texts: dict[str, str], out_dir: Path
+) -> list[Problem]:
+    """With `provider: netlify`, Netlify must find the guestbook form in some page."""
+    wanted = settings.guestbook.form_name
+    if settings.guestbook.provider != "netlify":
+        return []
+    for text in texts.values():
+        for form in _page_facts(text).forms:
+            if form.get("name") == wanted and ("data-netlify" in form or "netlify" in form):
+                return []
+    return [
+        Problem(
+            out_dir,
+            None,
+            f"no page has the Netlify guestbook form {wanted!r}, so Netlify will not collect "
+            "messages",
+            "Check templates that replace the theme's entry or guestbook page.",
+        )
+    ]
 
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
