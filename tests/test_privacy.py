@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from pathlib import Path
 
 import feedparser
 import pytest
@@ -82,3 +83,12 @@ def test_password_privacy_without_a_password_is_a_clear_error(
     message = caught.value.format()
     assert "journalgen.yaml" in message
     assert "JOURNALGEN_PASSWORD" in message
+
+
+def test_init_keeps_a_new_journal_private_unless_told(tmp_path: Path) -> None:
+    from journalgen.cli import main
+
+    assert main(["init", str(tmp_path / "quiet")]) == 0  # stdin is not a terminal here
+    assert "privacy: private" in (tmp_path / "quiet" / "journalgen.yaml").read_text()
+    assert main(["init", str(tmp_path / "open"), "--privacy", "public"]) == 0
+    assert "privacy: public" in (tmp_path / "open" / "journalgen.yaml").read_text()
