@@ -8,14 +8,13 @@ Chromium the test is skipped on a developer's machine but fails on CI (CI=true).
 
 from __future__ import annotations
 
-import importlib.util
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from browserpages import TIMEOUT_MS, chromium
 from livehelpers import (
     ENTRY_NAME,
     ENTRY_URL,
@@ -28,50 +27,15 @@ from livehelpers import (
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 20_000
 BROKEN = "---\ntitle: [unclosed\ndate: 2026-11-20\n---\n\nText.\n"
-
-
-def _require_browser() -> None:
-    missing = []
-    if importlib.util.find_spec("playwright") is None:
-        missing.append("the Python playwright package (pip install -e '.[test]')")
-    if not CHROMIUM.exists():
-        missing.append(f"{CHROMIUM} (make system-packages, or apt-get install chromium)")
-    if not missing:
-        return
-    message = "the browser test needs " + " and ".join(missing)
-    if os.environ.get("CI", "").lower() in ("true", "1"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @pytest.fixture
 def page() -> Iterator[Page]:
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            context = browser.new_context(viewport={"width": 800, "height": 600})
-            context.set_default_timeout(TIMEOUT_MS)
-            yield context.new_page()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 800, "height": 600})
+        context.set_default_timeout(TIMEOUT_MS)
+        yield context.new_page()
 
 
 def _serve(site: Path, port: int = 0) -> tuple[JournalgenProcess, str]:
