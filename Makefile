@@ -59,8 +59,10 @@ pytest: $(STAMP) $(NODE_STAMP) system-packages
 audit: $(STAMP) $(NODE_STAMP) system-packages
 	$(BIN)/python benchmarks/audit.py
 
+# Timings of generated journals beside Pelican (run by hand): make bench BENCH_SIZES="1000 4000 16000"
+BENCH_SIZES ?= 1000 4000
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py 1000
+	$(BIN)/python benchmarks/run.py --sizes $(BENCH_SIZES)
 
 test: lint typecheck pytest
 

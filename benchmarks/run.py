@@ -1,35 +1,78 @@
-"""Time journalgen builds as whole processes on generated journals.
+"""Time journalgen as whole processes on generated journals, beside Pelican.
 
-    python benchmarks/run.py               # N = 1000
-    python benchmarks/run.py 1000 4000     # several sizes
+    python benchmarks/run.py                          # N = 1000 and 4000
+    python benchmarks/run.py --sizes 1000 4000 16000  # other sizes
+    python benchmarks/run.py --sizes 1000 --no-pelican --edits 10
 
-Prints a Markdown table (median of 3 runs, with min and max) and writes the numbers as
+For each size N it generates the deterministic corpus (corpus.py) in benchmarks/.corpus/
+and measures, median of 3 runs with min and max, each as a separate process:
+
+1. a cold build (output/ and .cache/ deleted first);
+2. a rebuild with nothing changed (and how many output files were rewritten: a changed
+   inode or modification time);
+3. a rebuild after editing one entry's body;
+4. a rebuild after adding one entry;
+5. under `journalgen watch`, the time from saving an entry to its page being rewritten
+   (median and 95th percentile over 20 edits);
+
+with the peak memory (RSS) of each process, and a cold Pelican build of the same corpus
+(its default theme, tag pages, pagination and feeds on; installed with pip into
+benchmarks/.pelican-venv on first use). Prints a Markdown table and writes the numbers as
 JSON to benchmarks/results/. Run by hand: timings depend on the machine.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
+import os
 import platform
+import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import make_corpus
+from serve_rebuild import _page_of
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+CORPORA = HERE / ".corpus"
+PELICAN_VENV = HERE / ".pelican-venv"
 RUNS = 3
 
+Row = dict[str, object]
 
-def time_build(site: Path, out: Path) -> float:
+
+def run_process(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Run `command` to the end; its wall-clock seconds and peak RSS in MB."""
     started = time.perf_counter()
-    subprocess.run(
+    child = subprocess.Popen(
+        command,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stderr is not None
+    errors = child.stderr.read()
+    _pid, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{errors.decode(errors='replace')}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def journalgen_build(site: Path) -> tuple[float, float]:
+    return run_process(
         [
             sys.executable,
             "-m",
@@ -39,52 +82,327 @@ def time_build(site: Path, out: Path) -> float:
             "--site",
             str(site),
             "--output",
-            str(out),
-        ],
-        check=True,
-        stdin=subprocess.DEVNULL,
+            str(site / "output"),
+        ]
     )
-    return time.perf_counter() - started
 
 
-def measure(name: str, site: Path) -> dict[str, float | str]:
-    times = []
-    for _ in range(RUNS):
-        out = site / "output"
-        shutil.rmtree(out, ignore_errors=True)
-        times.append(time_build(site, out))
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `folder` with its inode and modification time."""
+    found: dict[str, tuple[int, int]] = {}
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            info = os.stat(os.path.join(root, name))
+            found[os.path.relpath(os.path.join(root, name), folder)] = (
+                info.st_ino,
+                info.st_mtime_ns,
+            )
+    return found
+
+
+def rewritten(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> int:
+    """Output files that are new or were written again (other inode or time)."""
+    return sum(1 for rel, stamp in after.items() if before.get(rel) != stamp)
+
+
+def summary(name: str, times: list[float], rss: list[float], **extra: object) -> Row:
     return {
-        "site": name,
+        "measure": name,
         "median_s": statistics.median(times),
         "min_s": min(times),
         "max_s": max(times),
+        "peak_rss_mb": max(rss),
+        **extra,
     }
 
 
-def main(argv: list[str]) -> int:
-    sizes = [int(arg) for arg in argv] or [1000]
-    rows = [measure("example journal", _copy_example())]
-    with tempfile.TemporaryDirectory() as tmp:
-        for size in sizes:
-            site = make_corpus(Path(tmp) / f"n{size}", size)
-            row = measure(f"{size} entries", site)
-            row["entries_per_s"] = size / float(row["median_s"])
-            rows.append(row)
-    print("| site | median | min | max | entries/s |")
-    print("|---|---|---|---|---|")
-    for row in rows:
-        rate = f"{row['entries_per_s']:.0f}" if "entries_per_s" in row else ""
-        print(
-            f"| {row['site']} | {row['median_s']:.2f} s | {row['min_s']:.2f} s | "
-            f"{row['max_s']:.2f} s | {rate} |"
+def repeat(site: Path, prepare: Callable[[int], None], name: str) -> Row:
+    """Run `prepare(n)` then a build, RUNS times; time the builds and count rewrites."""
+    times: list[float] = []
+    rss: list[float] = []
+    changed: list[int] = []
+    for n in range(RUNS):
+        prepare(n)
+        before = snapshot(site / "output")
+        seconds, peak = journalgen_build(site)
+        changed.append(rewritten(before, snapshot(site / "output")))
+        times.append(seconds)
+        rss.append(peak)
+    return summary(name, times, rss, files_rewritten=max(changed))
+
+
+def cold(site: Path) -> Row:
+    times: list[float] = []
+    rss: list[float] = []
+    for _ in range(RUNS):
+        shutil.rmtree(site / "output", ignore_errors=True)
+        shutil.rmtree(site / ".cache", ignore_errors=True)
+        seconds, peak = journalgen_build(site)
+        times.append(seconds)
+        rss.append(peak)
+    files = sum(1 for _ in (site / "output").rglob("*") if _.is_file())
+    return summary("cold build, no cache", times, rss, files=files)
+
+
+def edit_body(site: Path) -> Callable[[int], None]:
+    entry = sorted((site / "content" / "entries").glob("*.md"))[len(_entries(site)) // 2]
+
+    def prepare(n: int) -> None:
+        text = entry.read_text(encoding="utf-8").rstrip("\n")
+        entry.write_text(text + f"\n\nOne more line, number {n}.\n", encoding="utf-8")
+
+    return prepare
+
+
+def add_entry(site: Path) -> Callable[[int], None]:
+    def prepare(n: int) -> None:
+        path = site / "content" / "entries" / f"2030-01-0{n + 1}-added-{n}.md"
+        path.write_text(
+            f'---\ntitle: "Added entry {n}"\ndate: 2030-01-0{n + 1} 09:00\n'
+            "tags: [home]\n---\n\nA new entry, *added* by the benchmark.\n",
+            encoding="utf-8",
         )
+
+    return prepare
+
+
+def _entries(site: Path) -> list[Path]:
+    return sorted((site / "content" / "entries").glob("*.md"))
+
+
+def watch(site: Path, edits: int) -> Row:
+    """Saves under `journalgen watch`: seconds from each save to the page holding it."""
+    out = site / "output"
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "journalgen",
+            "watch",
+            "--site",
+            str(site),
+            "--output",
+            str(out),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert child.stdout is not None
+    for line in child.stdout:  # the first build is done when it says it is watching
+        if line.startswith("Watching"):
+            break
+    else:
+        raise SystemExit("journalgen watch stopped before watching")
+    entry = _entries(site)[-1]
+    page = _page_of(entry, out)
+    delays = [_save_and_wait(entry, page, n) for n in range(edits)]
+    child.send_signal(signal.SIGTERM)
+    child.stdout.read()
+    _pid, _status, usage = os.wait4(child.pid, 0)
+    child.returncode = 0
+    ordered = sorted(delays)
+    p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+    return {
+        "measure": f"watch: save -> page rewritten ({edits} edits)",
+        "median_s": statistics.median(delays),
+        "p95_s": p95,
+        "min_s": min(delays),
+        "max_s": max(delays),
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+    }
+
+
+def _save_and_wait(entry: Path, page: Path, number: int) -> float:
+    """Save `entry` with a new sentence (atomic rename, as many editors do); seconds until
+    `page` holds it."""
+    marker = f"Watched edit number {number}."
+    text = entry.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{marker}\n"
+    temp = entry.with_name(f".{entry.name}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    os.replace(temp, entry)
+    while True:
+        try:
+            if marker in page.read_text(encoding="utf-8"):
+                delay = time.perf_counter() - started
+                break
+        except FileNotFoundError:
+            pass  # the output folder is being swapped
+        time.sleep(0.002)
+    time.sleep(0.3)  # let the watcher go idle, so edits do not overlap
+    return delay
+
+
+# Pelican ----------------------------------------------------------------------------------
+
+PELICAN_CONF = """\
+AUTHOR = "Jenny"
+SITENAME = "Benchmark journal"
+SITEURL = "https://bench.example.org"
+PATH = "content"
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en"
+DEFAULT_PAGINATION = 10
+RELATIVE_URLS = False
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+TAG_FEED_ATOM = "feeds/tag.{slug}.atom.xml"
+TAG_FEED_RSS = "feeds/tag.{slug}.rss.xml"
+FEED_MAX_ITEMS = 20
+STATIC_PATHS = ["photos"]
+LOAD_CONTENT_CACHE = False
+CACHE_CONTENT = False
+"""
+
+
+def pelican_python() -> Path:
+    """The Pelican virtual environment's Python (created and filled on first use)."""
+    python = PELICAN_VENV / "bin" / "python"
+    if not (PELICAN_VENV / ".installed").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PELICAN_VENV)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "pelican", "markdown"], check=True
+        )
+        (PELICAN_VENV / ".installed").touch()
+    return python
+
+
+def pelican_site(site: Path) -> Path:
+    """The corpus in Pelican's Markdown metadata format (`Title:`, `Date:` … lines)."""
+    target = site.with_name(site.name + "-pelican")
+    if (target / "pelicanconf.py").exists():
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    (target / "content").mkdir(parents=True)
+    shutil.copytree(site / "content" / "photos", target / "content" / "photos")
+    names = {"jenny": "Jenny", "mark": "Mark", "nana": "Nana"}
+    for entry in _entries(site):
+        text = entry.read_text(encoding="utf-8")
+        _, front, body = text.split("---\n", 2)
+        meta: dict[str, str] = {}
+        for line in front.splitlines():
+            key, _, value = line.partition(":")
+            meta[key.strip()] = value.strip()
+        tags = re.sub(r"[\[\]]", "", meta["tags"])
+        lines = [
+            f"Title: {meta['title'].strip(chr(34))}",
+            f"Date: {meta['date']}",
+            f"Author: {names.get(meta.get('author', 'jenny'), 'Jenny')}",
+            f"Tags: {tags}",
+            f"Slug: {entry.stem[11:]}",
+        ]
+        if "summary" in meta:
+            lines.append(f"Summary: {meta['summary'].strip(chr(34))}")
+        lines.append("")
+        body = body.replace("](../photos/", "]({static}/photos/")
+        (target / "content" / entry.name).write_text(
+            "\n".join(lines) + body.lstrip("\n"), encoding="utf-8"
+        )
+    (target / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
+    return target
+
+
+def pelican(site: Path) -> Row:
+    python = pelican_python()
+    folder = pelican_site(site)
+    times: list[float] = []
+    rss: list[float] = []
+    for _ in range(RUNS):
+        shutil.rmtree(folder / "output", ignore_errors=True)
+        shutil.rmtree(folder / "cache", ignore_errors=True)
+        seconds, peak = run_process(
+            [str(python), "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
+            cwd=folder,
+        )
+        times.append(seconds)
+        rss.append(peak)
+    return summary("Pelican cold build", times, rss)
+
+
+# Main -------------------------------------------------------------------------------------
+
+
+def measure_size(size: int, edits: int, with_pelican: bool) -> list[Row]:
+    site = CORPORA / f"n{size}"
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(site.with_name(site.name + "-pelican"), ignore_errors=True)
+    make_corpus(site, size)
+    rows = [cold(site)]
+    rows.append(repeat(site, lambda n: None, "rebuild, nothing changed"))
+    rows.append(repeat(site, edit_body(site), "rebuild after editing one body"))
+    rows.append(repeat(site, add_entry(site), "rebuild after adding one entry"))
+    rows.append(watch(site, edits))
+    if with_pelican:
+        rows.append(pelican(site))
+        rows[-1]["journalgen_speedup"] = _number(rows[-1], "median_s") / _number(
+            rows[0], "median_s"
+        )
+    for row in rows:
+        row["entries"] = size
+        row["ms_per_entry"] = 1000 * _number(row, "median_s") / size
+    shutil.rmtree(site, ignore_errors=True)
+    return rows
+
+
+def _number(row: Row, key: str) -> float:
+    value = row[key]
+    assert isinstance(value, int | float)
+    return float(value)
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| N | measure | median | min-max | p95 | ms/entry | peak RSS | notes |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        notes = []
+        if "files_rewritten" in row:
+            notes.append(f"{row['files_rewritten']} files rewritten")
+        if "files" in row:
+            notes.append(f"{row['files']} files")
+        if "journalgen_speedup" in row:
+            notes.append(f"journalgen cold is {row['journalgen_speedup']:.1f}x faster")
+        p95 = f"{row['p95_s']:.3f} s" if "p95_s" in row else ""
+        lines.append(
+            f"| {row['entries']} | {row['measure']} | {row['median_s']:.3f} s | "
+            f"{row['min_s']:.3f}-{row['max_s']:.3f} s | {p95} | {row['ms_per_entry']:.2f} | "
+            f"{row['peak_rss_mb']:.0f} MB | {'; '.join(notes)} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="Time journalgen builds (and Pelican's).")
+    parser.add_argument("sizes", nargs="*", type=int, help="numbers of entries (same as --sizes)")
+    parser.add_argument(
+        "--sizes", dest="sizes_option", nargs="+", type=int, help="numbers of entries to time"
+    )
+    parser.add_argument(
+        "--edits", type=int, default=20, help="saves timed under journalgen watch (default 20)"
+    )
+    parser.add_argument(
+        "--no-pelican", action="store_true", help="skip the Pelican build of the same corpus"
+    )
+    args = parser.parse_args(argv)
+    sizes = args.sizes_option or args.sizes or [1000, 4000]
+    rows: list[Row] = []
+    for size in sizes:
+        rows += measure_size(size, args.edits, not args.no_pelican)
+        print(table(rows), flush=True)
+        print(flush=True)
+    print(table(rows))
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    (results / f"cold-build-{stamp}.json").write_text(
+    (results / f"bench-{stamp}.json").write_text(
         json.dumps(
             {
                 "machine": platform.platform(),
+                "cpus": os.cpu_count(),
                 "python": platform.python_version(),
                 "runs": RUNS,
                 "rows": rows,
@@ -95,14 +413,6 @@ def main(argv: list[str]) -> int:
         encoding="utf-8",
     )
     return 0
-
-
-def _copy_example() -> Path:
-    target = Path(tempfile.mkdtemp()) / "example"
-    target.mkdir()
-    shutil.copy(REPO / "journalgen.yaml", target)
-    shutil.copytree(REPO / "content", target / "content")
-    return target
 
 
 if __name__ == "__main__":

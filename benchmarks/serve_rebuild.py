@@ -91,9 +91,9 @@ def _edit_and_wait(site: Path, out_dir: Path, number: int) -> float:
     text = entry.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{marker}\n"
     temp = entry.with_name(f".{entry.name}.tmp")
     temp.write_text(text, encoding="utf-8")
+    page = _page_of(entry, out_dir)  # found before the clock starts: it reads every page
     started = time.perf_counter()
     os.replace(temp, entry)
-    page = _page_of(entry, out_dir)
     while True:
         try:
             if marker in page.read_text(encoding="utf-8"):

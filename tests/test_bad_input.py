@@ -216,10 +216,13 @@ def test_byte_order_mark_is_accepted(site: SiteDir) -> None:
 
 
 def files_outside(root: Path, output: Path) -> set[str]:
+    """Files under `root` outside `output` (and the site's own cache, .cache/journalgen)."""
     return {
         p.relative_to(root).as_posix()
         for p in root.rglob("*")
-        if p.is_file() and not p.is_relative_to(output)
+        if p.is_file()
+        and not p.is_relative_to(output)
+        and ".cache/journalgen/" not in p.relative_to(root).as_posix()
     }
 
 

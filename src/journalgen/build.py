@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from journalgen import book, feeds, guestbook, imaging, photos, render, sources, writer
+from journalgen import book, feeds, guestbook, imaging, parallel, photos, render, sources, writer
 from journalgen import config as config_module
-from journalgen.cache import BuildCache
+from journalgen.cache import PARSED_CACHE, BuildCache
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page, parse_entry, parse_page
 from journalgen.errors import JournalError, Problem
@@ -62,10 +62,10 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     """Build the site. Raises `JournalError` (and writes nothing) when the site has mistakes.
 
     `cache` lets `journalgen serve`/`watch` reuse unchanged parses and templates between
-    rebuilds; without one everything is parsed afresh.
+    rebuilds; without one, parses kept on disk by earlier builds are reused.
     """
     started = time.perf_counter()
-    cache = cache if cache is not None else BuildCache()
+    cache = cache if cache is not None else BuildCache(options.site_dir / PARSED_CACHE)
     config = config_module.load(options.site_dir)
     writer.check_output_dir(options.out_dir, options.site_dir, force=options.force)
     tree = sources.discover(options.site_dir)
@@ -105,7 +105,16 @@ def parse_sources(
     cache = cache if cache is not None else BuildCache()
     renderer = cache.renderer
 
+    cache.begin(config)
+    missing = cache.missing(found)
+    premade = parallel.parse_many(missing, config) if len(missing) >= parallel.MIN_FILES else {}
+
     def parse(source: sources.Source) -> Entry | Page:
+        made = premade.pop(source.rel, None)
+        if isinstance(made, tuple):
+            raise JournalError(made)
+        if made is not None:
+            return made
         if source.kind == "entry":
             return parse_entry(source, config, renderer)
         return parse_page(source, config, renderer)
@@ -113,7 +122,6 @@ def parse_sources(
     entries: list[Entry] = []
     pages: list[Page] = []
     problems: list[Problem] = []
-    cache.begin(config)
     for source in found:
         try:
             parsed = cache.parsed(source, parse)

@@ -25,11 +25,12 @@ def render(site: Site) -> list[Output]:
     config = site.config
     label = Language(config.language).label
     published = [e for e in site.entries if not site.is_preview(e)]
-    outputs = _pair(site, published, "", site.title, site.description or site.title)
+    made: dict[str, tuple[str, str]] = {}
+    outputs = _pair(site, published, "", site.title, site.description or site.title, made)
     for tag in site.tags:
         entries = [e for e in tag.entries if not site.is_preview(e)]
         title = f"{site.title}: {label('feed_for_tag', tag=tag.title)}"
-        outputs += _pair(site, entries, tag.path, title, title)
+        outputs += _pair(site, entries, tag.path, title, title, made)
     return outputs
 
 
@@ -39,8 +40,15 @@ def absolute_html(fragment: str, page_url: str) -> str:
 
 
 def _pair(
-    site: Site, entries: Sequence[Entry], folder: str, title: str, subtitle: str
+    site: Site,
+    entries: Sequence[Entry],
+    folder: str,
+    title: str,
+    subtitle: str,
+    made: dict[str, tuple[str, str]],
 ) -> list[Output]:
+    """The RSS and Atom feeds of `entries`; `made` keeps each entry's summary and content
+    HTML once made, as an entry is in several feeds (the site's and its tags')."""
     config = site.config
     newest = list(entries[: config.feed_size])
     updated = max((e.updated or e.date for e in newest), default=_epoch(site))
@@ -61,7 +69,7 @@ def _pair(
         feed.updated(updated)
         feed.lastBuildDate(updated)
         for entry in newest:
-            _add(feed, site, entry, cdata=kind == "rss")
+            _add(feed, site, entry, made, cdata=kind == "rss")
         data = feed.rss_str(pretty=True) if kind == "rss" else feed.atom_str(pretty=True)
         if not config.is_public:
             data = _not_for_search(data, kind)
@@ -69,9 +77,19 @@ def _pair(
     return outputs
 
 
-def _add(feed: FeedGenerator, site: Site, entry: Entry, *, cdata: bool) -> None:
+def _add(
+    feed: FeedGenerator,
+    site: Site,
+    entry: Entry,
+    made: dict[str, tuple[str, str]],
+    *,
+    cdata: bool,
+) -> None:
     config = site.config
     link = config.base_url + entry.path
+    if link not in made:
+        made[link] = _content(entry, link)
+    summary, content = made[link]
     item = feed.add_entry(order="append")
     # The permalink comes from the date and file name, so editing a title keeps the id.
     item.id(link)
@@ -84,18 +102,23 @@ def _add(feed: FeedGenerator, site: Site, entry: Entry, *, cdata: bool) -> None:
     item.dc.dc_creator(entry.author.name)
     for tag in entry.tags:
         item.category(term=tag, label=tag)
-    # Photos as one <img> of their mid-size version: feed readers mishandle <picture>.
-    summary = absolute_html(for_feeds(entry.summary_html), link)
     if summary.strip():
         item.summary(summary, type="html")
+    # RSS readers expect HTML in a CDATA section; Atom needs type="html" (escaped).
+    item.content(content, type="CDATA" if cdata else "html")
+
+
+def _content(entry: Entry, link: str) -> tuple[str, str]:
+    """An entry's summary and whole text for feeds, with absolute links."""
+    # Photos as one <img> of their mid-size version: feed readers mishandle <picture>.
+    summary = absolute_html(for_feeds(entry.summary_html), link)
     body = entry.body_html
     if entry.cover:
         cover = entry.cover_html or (
             f'<img src="{html.escape(entry.cover)}" alt="{html.escape(entry.cover_alt)}">'
         )
         body = f"<p>{cover}</p>\n" + body
-    # RSS readers expect HTML in a CDATA section; Atom needs type="html" (escaped).
-    item.content(absolute_html(for_feeds(body), link), type="CDATA" if cdata else "html")
+    return summary, absolute_html(for_feeds(body), link)
 
 
 def _epoch(site: Site) -> dt.datetime:

@@ -21,7 +21,7 @@ from typing import TextIO
 
 from journalgen import config as config_module
 from journalgen.build import BuildOptions, BuildReport, build
-from journalgen.cache import BuildCache
+from journalgen.cache import PARSED_CACHE, BuildCache
 from journalgen.changes import PREVIEW_DIR, Batch, ChangeFilter
 from journalgen.devserver import BuildState, DevServer, HostCheck, ServerConfig, make_server
 from journalgen.errors import JournalError
@@ -61,7 +61,7 @@ class Rebuilder:
     ) -> None:
         self.options = options
         self.state = state
-        self.cache = BuildCache()
+        self.cache = BuildCache(options.site_dir / PARSED_CACHE)
         self.out = out or sys.stdout
         self.debug = debug
         self.builds = 0

@@ -6,6 +6,7 @@ entries never linger, because every build writes a complete new folder.
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
 import shutil
@@ -79,19 +80,53 @@ def write(outputs: Iterable[Output], copies: Iterable[Copy], out_dir: Path) -> W
         total = 0
         for output in outputs:
             target = _target(staging, output.path, written, "journalgen")
-            target.write_bytes(output.data)
+            if not _reuse(out_dir, output.path, output.data, target):
+                target.write_bytes(output.data)
             total += len(output.data)
         for copy in copies:
             target = _target(staging, copy.path, written, str(copy.source))
-            shutil.copyfile(copy.source, target)
+            if not _reuse_copy(out_dir, copy, target):
+                shutil.copyfile(copy.source, target)
             total += target.stat().st_size
         manifest = {"generator": "journalgen", "files": sorted(written.values())}
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=0) + "\n", encoding="utf-8")
+        data = (json.dumps(manifest, indent=0) + "\n").encode("utf-8")
+        if not _reuse(out_dir, MANIFEST, data, staging / MANIFEST):
+            (staging / MANIFEST).write_bytes(data)
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return WriteReport(files=len(written), bytes=total)
+
+
+def _reuse(out_dir: Path, rel: str, data: bytes, target: Path) -> bool:
+    """Hard-link the previous output's file at `rel` into the new folder when it holds
+    exactly `data`, so an unchanged file keeps its inode and modification time (rsync and
+    deploy tools then skip it). False (write it) when there is none, it differs, or the
+    disk cannot link."""
+    old = out_dir.joinpath(*PurePosixPath(rel).parts)
+    try:
+        if old.stat().st_size != len(data) or old.read_bytes() != data:
+            return False
+        os.link(old, target)
+    except OSError:
+        return False
+    return True
+
+
+def _reuse_copy(out_dir: Path, copy: Copy, target: Path) -> bool:
+    """Like `_reuse`, for a file copied as is: linked when its bytes equal the source's."""
+    old = out_dir.joinpath(*PurePosixPath(copy.path).parts)
+    try:
+        old_stat, new_stat = old.stat(), copy.source.stat()
+        if old_stat.st_size != new_stat.st_size:
+            return False
+        if not filecmp.cmp(old, copy.source, shallow=False):
+            return False
+        os.link(old, target)
+    except OSError:
+        return False
+    return True
 
 
 def _target(staging: Path, rel: str, written: dict[str, str], origin: str) -> Path:
