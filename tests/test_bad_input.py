@@ -393,3 +393,18 @@ def test_cli_lists_every_problem_at_once(site: SiteDir, capsys: pytest.CaptureFi
     assert err.startswith("journalgen found 2 problems:\n")
     assert "error: content/entries/2026-11-01-a.md: this file is empty" in err
     assert "error: content/entries/2026-11-02-b.md:3: unknown front-matter key `tgas`" in err
+
+
+@pytest.mark.parametrize("title_line", ['title: "Round two: starts Monday', "title: [Round two"])
+def test_an_unclosed_quote_or_bracket_names_the_line_it_opens_on(
+    site: SiteDir, title_line: str
+) -> None:
+    site.write(
+        "content/entries/2026-11-20-round-two.md",
+        f"---\n{title_line}\ndate: 2026-11-20\ntags: [home]\n---\n\nText.\n",
+    )
+    with pytest.raises(JournalError) as caught:
+        site.build()
+    problem = caught.value.problems[0]
+    assert problem.line == 2
+    assert "never closed" in problem.message

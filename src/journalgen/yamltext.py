@@ -51,8 +51,15 @@ def load_mapping(text: str, path: Path, *, first_line: int = 1) -> Mapping:
         values = loader.construct_document(node)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        line = mark.line + first_line if mark is not None else None
         problem = err.problem or "invalid YAML"
+        context = err.context or ""
+        if err.context_mark is not None and context.startswith(
+            ("while scanning a quoted", "while parsing a flow")
+        ):
+            # An unclosed quote or bracket runs on: name the line where it opens.
+            mark = err.context_mark
+            problem = "a quote or bracket opened on this line is never closed"
+        line = mark.line + first_line if mark is not None else None
         raise JournalError.at(
             path,
             f"invalid YAML: {problem}",
