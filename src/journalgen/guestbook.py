@@ -26,6 +26,7 @@ from journalgen.config import SiteConfig
 from journalgen.entries import Entry
 from journalgen.errors import JournalError, Problem
 from journalgen.fields import Fields
+from journalgen.paging import paginate
 from journalgen.slugs import slugify
 from journalgen.sources import Source
 from journalgen.yamltext import load_mapping
@@ -431,20 +432,14 @@ def _check_ids(messages: Sequence[Message]) -> None:
 
 
 def _pages(messages: tuple[Message, ...], size: int) -> tuple[GuestbookPage, ...]:
-    chunks = [messages[i : i + size] for i in range(0, len(messages), size)] or [()]
-    count = len(chunks)
-
-    def path(number: int) -> str:
-        return GUESTBOOK_PATH if number == 1 else f"{GUESTBOOK_PATH}page/{number}/"
-
     return tuple(
         GuestbookPage(
-            number=n,
-            path=path(n),
-            messages=chunk,
-            newer_path=path(n - 1) if n > 1 else None,
-            older_path=path(n + 1) if n < count else None,
-            count=count,
+            number=slot.number,
+            path=slot.path,
+            messages=slot.items,
+            newer_path=slot.newer_path,
+            older_path=slot.older_path,
+            count=slot.count,
         )
-        for n, chunk in enumerate(chunks, start=1)
+        for slot in paginate(messages, size, GUESTBOOK_PATH)
     )

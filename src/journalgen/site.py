@@ -18,6 +18,7 @@ from journalgen.errors import JournalError, Problem
 from journalgen.guestbook import Guestbook, Message, assemble_guestbook
 from journalgen.i18n import Language
 from journalgen.markdown import CONTENT_LINK, escape_path
+from journalgen.paging import paginate
 from journalgen.photos import (
     EMPTY_CATALOG,
     Catalog,
@@ -521,22 +522,16 @@ def _home_pages(entries: tuple[Entry, ...], size: int, memorial: bool) -> tuple[
         return 1 if entry.pinned else 2
 
     ordered = sorted(entries, key=rank)  # stable: newest first within each rank
-    chunks = [tuple(ordered[i : i + size]) for i in range(0, len(ordered), size)] or [()]
-    count = len(chunks)
-
-    def path(number: int) -> str:
-        return "" if number == 1 else f"page/{number}/"
-
     return tuple(
         HomePage(
-            number=n,
-            path=path(n),
-            entries=chunk,
-            newer_path=path(n - 1) if n > 1 else None,
-            older_path=path(n + 1) if n < count else None,
-            count=count,
+            number=slot.number,
+            path=slot.path,
+            entries=slot.items,
+            newer_path=slot.newer_path,
+            older_path=slot.older_path,
+            count=slot.count,
         )
-        for n, chunk in enumerate(chunks, start=1)
+        for slot in paginate(ordered, size, "")
     )
 
 
