@@ -109,6 +109,8 @@ def entry_text(rng: random.Random, index: int, date: dt.datetime) -> str:
     body.append("> " + sentence(rng, 14))
     body.append(f"![{sentence(rng, 5)[:-1]}](../photos/photo-{index % 7}.svg)")
     body += [paragraph(rng), f"## {sentence(rng, 3)[:-1]}", paragraph(rng), paragraph(rng)]
+    body.append("\n".join(f"{n}. {sentence(rng, 7)}" for n in range(1, 4)))
+    body += [paragraph(rng), paragraph(rng), paragraph(rng)]
     front = [
         "---",
         f'title: "{sentence(rng, 5)[:-1]} {index}"',

@@ -1,11 +1,12 @@
 """Property: an incremental build is byte for byte the build made from nothing.
 
 A journal goes through a random sequence of edits (an entry's body or title, a new entry,
-a deleted one, drafted or published again, a tag changed, journalgen.yaml changed). After
+a deleted one, drafted or published again, a tag or date changed, a guestbook message, the
+menu's page retitled, journalgen.yaml changed, a built file edited or deleted by hand). After
 each step it is built three ways:
 
-- as `journalgen build` does it: the parses kept on disk in .cache/ and the previous
-  output/ (whose unchanged files are linked into the new folder, not written again);
+- as `journalgen build` does it: the parses kept on disk in .cache/, the previous output/
+  and what its pages were made from (pages whose inputs did not change are not rendered);
 - as `journalgen serve`/`watch` do it: one `BuildCache` kept in memory across every step;
 - cold: the same content copied into a fresh folder, with no cache and no earlier output.
 
@@ -41,7 +42,12 @@ class Journal:
     page_size: int = 2
     title: str = "Test journal"
     author: str = "jenny"
+    about: str = "About"
     next_number: int = 0
+    shifted: dict[int, int] = field(default_factory=dict)
+    """Entry number -> days its date moved."""
+    messages: list[tuple[int, int]] = field(default_factory=list)
+    """Guestbook messages: (entry number, variant)."""
 
     def add(self) -> None:
         number = self.next_number
@@ -64,13 +70,24 @@ class Journal:
         folder.mkdir(parents=True)
         (root / "content" / "pages").mkdir(parents=True, exist_ok=True)
         (root / "content" / "pages" / "about.md").write_text(
-            '---\ntitle: "About"\n---\n\nAbout this journal.\n', encoding="utf-8"
+            f'---\ntitle: "{self.about}"\nmenu: true\n---\n\nAbout this journal.\n',
+            encoding="utf-8",
         )
+        guestbook = root / "content" / "guestbook"
+        shutil.rmtree(guestbook, ignore_errors=True)
+        guestbook.mkdir(parents=True)
+        for index, (number, variant) in enumerate(self.messages):
+            (guestbook / f"m{index}.yaml").write_text(
+                f'name: "Reader {variant}"\ndate: 2026-10-0{1 + index % 9} 09:00\n'
+                f'entry: e{number}\nmessage: "Thinking of you ({variant})."\n',
+                encoding="utf-8",
+            )
         for number, (title, body, tag, draft) in self.entries.items():
+            day = 10 + (number + self.shifted.get(number, 0)) % 18
             lines = [
                 "---",
                 f'title: "{title}"',
-                f"date: 2026-0{1 + number % 9}-1{number % 10} 10:00",
+                f"date: 2026-0{1 + number % 9}-{day} 10:00",
                 f"tags: [{tag}]",
                 *(["draft: true"] if draft else []),
                 "---",
@@ -84,8 +101,10 @@ class Journal:
 Step = tuple[str, int, int]
 """An edit: what to do, which entry (an index into the existing ones), a variant number."""
 
+ACTIONS: tuple[str, ...] = ("body", "title", "add", "delete", "draft", "tag", "config")
+ACTIONS += ("date", "message", "menu", "tamper")
 STEPS = st.tuples(
-    st.sampled_from(["body", "title", "add", "delete", "draft", "tag", "config"]),
+    st.sampled_from(ACTIONS),
     st.integers(0, 20),
     st.integers(0, 5),
 )
@@ -96,6 +115,11 @@ def apply(journal: Journal, step: Step) -> None:
     if action == "add" or not journal.entries:
         journal.add()
         return
+    if action == "menu":
+        journal.about = f"About us {variant}"
+        return
+    if action == "tamper":  # done to the built folders by the test itself
+        return
     number = sorted(journal.entries)[which % len(journal.entries)]
     title, body, tag, draft = journal.entries[number]
     if action == "body":
@@ -104,7 +128,12 @@ def apply(journal: Journal, step: Step) -> None:
         title = f"Entry {number} retitled {variant}"
     elif action == "delete":
         del journal.entries[number]
+        journal.messages = [m for m in journal.messages if m[0] != number]
         return
+    elif action == "date":
+        journal.shifted[number] = journal.shifted.get(number, 0) + 1 + variant
+    elif action == "message":
+        journal.messages.append((number, variant))
     elif action == "draft":
         draft = not draft
     elif action == "tag":
@@ -116,6 +145,14 @@ def apply(journal: Journal, step: Step) -> None:
     else:  # what entries are parsed with: who writes the entries that name nobody
         journal.author = "mark" if journal.author == "jenny" else "jenny"
     journal.entries[number] = (title, body, tag, draft)
+
+
+def tamper(folder: Path) -> None:
+    """Someone edits a built page and deletes another by hand: the next build restores
+    them (the output holds the build's files, not edits that would vanish on deploy)."""
+    home = folder / "index.html"
+    home.write_bytes(home.read_bytes() + b"<!-- edited by hand -->")
+    (folder / "archive" / "index.html").unlink()
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -134,12 +171,13 @@ def assert_same(built: Path, cold: Path, how: str) -> None:
 
 
 @settings(
-    max_examples=8,
+    max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(st.lists(STEPS, min_size=1, max_size=5))
 @example([("config", 0, 2), ("config", 0, 0), ("draft", 1, 0), ("add", 0, 0), ("delete", 0, 0)])
+@example([("message", 0, 1), ("date", 1, 3), ("menu", 0, 2), ("tamper", 0, 0), ("title", 0, 1)])
 def test_incremental_builds_equal_cold_builds(steps: list[Step]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -152,6 +190,9 @@ def test_incremental_builds_equal_cold_builds(steps: list[Step]) -> None:
             if number:
                 apply(journal, step)
             journal.write(site)
+            if step[0] == "tamper":
+                tamper(site / "output")
+                tamper(site / "preview")
             build(BuildOptions(site, site / "output", now=NOW))
             build(BuildOptions(site, site / "preview", now=NOW), session)
 
@@ -219,3 +260,68 @@ def test_parsing_on_two_cores_reports_every_mistake(tmp_path: Path) -> None:
         build(BuildOptions(tmp_path, tmp_path / "output", now=NOW), BuildCache())
     assert sorted(p.path.name for p in raised.value.problems if p.path) == ["e150.md", "e3.md"]
     assert not (tmp_path / "output").exists()
+
+
+def test_a_write_failing_halfway_leaves_the_previous_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills up while the changed pages are being written: the output folder
+    keeps every file of the previous build, and no temporary file is left behind."""
+    journal = Journal()
+    for _ in range(3):
+        journal.add()
+    journal.write(tmp_path)
+    out = tmp_path / "output"
+    build(BuildOptions(tmp_path, out, now=NOW))
+    before = files(out)
+    journal.title = "Renamed journal"  # every page changes
+    journal.write(tmp_path)
+
+    real_write = Path.write_bytes
+    written: list[Path] = []
+
+    def full_disk(self: Path, data: bytes) -> int:
+        if self.name.endswith(".tmp") and "journalgen-" in self.name:
+            written.append(self)
+            if len(written) == 5:
+                raise OSError(28, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    with pytest.raises(OSError):
+        build(BuildOptions(tmp_path, out, now=NOW))
+    assert len(written) == 5
+    assert files(out) == before
+    monkeypatch.setattr(Path, "write_bytes", real_write)
+
+    build(BuildOptions(tmp_path, out, now=NOW))
+    assert "Renamed journal" in (out / "index.html").read_text(encoding="utf-8")
+    cold = tmp_path / "cold"
+    shutil.copytree(tmp_path / "content", cold / "content")
+    shutil.copy(tmp_path / "journalgen.yaml", cold)
+    build(BuildOptions(cold, cold / "output", now=NOW), BuildCache())
+    assert_same(out, cold / "output", "the build after the failed one")
+
+
+def test_a_site_with_its_own_templates_is_rendered_in_full_and_right(tmp_path: Path) -> None:
+    """A template override may show anything on any page (here: the newest entry's title
+    in every footer), so pages are not skipped on the strength of their keys."""
+    journal = Journal()
+    journal.add()
+    journal.add()
+    journal.write(tmp_path)
+    theme_base = Path(__file__).parents[1] / "src/journalgen/theme/templates/base.html"
+    base = theme_base.read_text(encoding="utf-8").replace(
+        "</main>", "</main>\n<p>Newest: {{ site.entries[0].title }}</p>"
+    )
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "base.html").write_text(base, encoding="utf-8")
+    out = tmp_path / "output"
+    build(BuildOptions(tmp_path, out, now=NOW))
+    newest = max(journal.entries)
+    _title, body, tag, draft = journal.entries[newest]
+    journal.entries[newest] = ("A new title", body, tag, draft)
+    journal.write(tmp_path)
+    build(BuildOptions(tmp_path, out, now=NOW))
+    for page in ("tags/index.html", "404.html", "2026/01/e0/index.html"):
+        assert "Newest: A new title" in (out / page).read_text(encoding="utf-8"), page

@@ -23,8 +23,9 @@ import jinja2
 from journalgen.entries import Entry
 from journalgen.guestbook import Message
 from journalgen.htmlrewrite import rewrite_attributes, rewrite_urls
-from journalgen.outputs import Output
-from journalgen.render import render_template
+from journalgen.keys import Key, PageKeys, message_parts
+from journalgen.outputs import Kept, Output
+from journalgen.render import Reuse, render_template
 from journalgen.site import Site
 
 TEMPLATE = "book.html"
@@ -41,6 +42,9 @@ _SEPARATOR = "--"
 a prefixed id can never equal another entry's anchor or another entry's prefixed id."""
 
 
+CHAPTER_TEMPLATE = "_book_chapter.html"
+
+
 @dataclass(frozen=True, slots=True)
 class Chapter:
     """One entry as the book shows it."""
@@ -48,9 +52,9 @@ class Chapter:
     entry: Entry
     anchor: str
     """The entry's id on the book page, e.g. `e-2026-11-round-two` (unique, as its URL)."""
-    body_html: str
-    """Its body, with ids that cannot clash with other entries' and headings one level
-    lower (see the module docstring)."""
+    html: str
+    """The whole chapter (`_book_chapter.html`): its title, date, author and body, with ids
+    that cannot clash with other entries' and headings one level lower (see above)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +66,27 @@ class BookMessage:
     """The chapter of the entry it answers, if that entry is in the book."""
 
 
-def render(site: Site, env: jinja2.Environment) -> list[Output]:
-    """The book page, or nothing when a page of the site already uses its address."""
+def render(site: Site, env: jinja2.Environment, reuse: Reuse | None = None) -> list[Output | Kept]:
+    """The book page, or nothing when a page of the site already uses its address.
+
+    With `reuse`, the page is `Kept` when nothing it shows changed, and otherwise only the
+    chapters of changed entries are rendered again (the others come from `reuse.fragments`).
+    """
     if site.book_path is None:
         return []
-    chapters = book_chapters(site)
+    path = site.book_path + "index.html"
+    reuse = reuse or Reuse()
+    keys = reuse.keys if reuse.keys is not None and reuse.keys.enabled else None
+    key = None
+    if keys is not None:
+        key = keys.page("book", *(keys.entry(e) for e in site.entries), *_messages_parts(site))
+        if reuse.unchanged(path, key):
+            # Keep the chapters for the next build, which may need them.
+            for chapter_key in _chapter_keys(site, keys).values():
+                if chapter_key in reuse.fragments:
+                    reuse.used[chapter_key] = reuse.fragments[chapter_key]
+            return [Kept(path, key)]
+    chapters = book_chapters(site, env, reuse)
     text = render_template(
         env,
         TEMPLATE,
@@ -77,7 +97,23 @@ def render(site: Site, env: jinja2.Environment) -> list[Output]:
         extra_feeds=(),
         description=site.description,
     )
-    return [Output(site.book_path + "index.html", text.encode("utf-8"))]
+    return [Output(path, text.encode("utf-8"), key)]
+
+
+def _chapter_keys(site: Site, keys: PageKeys) -> dict[str, Key]:
+    """Each chapter's key, by entry path: its entry and the addresses of all entries (the
+    links between entries that become links within the page)."""
+    addresses = keys.page("book-addresses", *(entry.path for entry in site.entries))
+    return {e.path: keys.page("chapter", addresses, keys.entry(e)) for e in site.entries}
+
+
+def _messages_parts(site: Site) -> list[object]:
+    """What the book shows of the guestbook: every message and the entry it answers."""
+    parts: list[object] = []
+    for message in site.guestbook.messages:
+        answered = site.guestbook.entry_of(message)
+        parts += [*message_parts(message), answered.path if answered else None]
+    return parts
 
 
 def anchor(entry: Entry) -> str:
@@ -85,14 +121,31 @@ def anchor(entry: Entry) -> str:
     return f"e-{entry.date:%Y-%m}-{entry.slug}"
 
 
-def book_chapters(site: Site) -> tuple[Chapter, ...]:
-    """Every entry of the build, oldest first."""
+def book_chapters(
+    site: Site, env: jinja2.Environment, reuse: Reuse | None = None
+) -> tuple[Chapter, ...]:
+    """Every entry of the build, oldest first; a chapter made by an earlier build from the
+    same entry (and the same set of entries to link to) is taken from `reuse.fragments`."""
     base = site.config.base_path
     anchors = {base + entry.path: anchor(entry) for entry in site.entries}
-    return tuple(
-        Chapter(entry, anchor(entry), chapter_html(entry.body_html, anchor(entry), anchors))
-        for entry in reversed(site.entries)
-    )
+    keys = reuse.keys if reuse is not None and reuse.keys is not None else None
+    chapter_keys = _chapter_keys(site, keys) if keys is not None and keys.enabled else {}
+    fragments = reuse.fragments if reuse is not None else {}
+    used = reuse.used if reuse is not None else {}
+    chapters = []
+    for entry in reversed(site.entries):
+        name = anchor(entry)
+        key = chapter_keys.get(entry.path)
+        made = fragments.get(key) if key is not None else None
+        if made is None:
+            body = chapter_html(entry.body_html, name, anchors)
+            made = render_template(
+                env, CHAPTER_TEMPLATE, site=site, entry=entry, anchor=name, body_html=body
+            )
+        if key is not None:
+            used[key] = made
+        chapters.append(Chapter(entry, name, made))
+    return tuple(chapters)
 
 
 def book_messages(site: Site, chapters: tuple[Chapter, ...]) -> tuple[BookMessage, ...]:

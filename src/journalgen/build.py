@@ -10,10 +10,11 @@ from pathlib import Path
 
 from journalgen import book, feeds, guestbook, imaging, parallel, photos, render, sources, writer
 from journalgen import config as config_module
-from journalgen.cache import PARSED_CACHE, BuildCache
+from journalgen.cache import PARSED_CACHE, BuildCache, SavedOutput
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page, parse_entry, parse_page
 from journalgen.errors import JournalError, Problem
+from journalgen.keys import PageKeys
 from journalgen.outputs import Copy
 from journalgen.site import Selection, Site, assemble
 
@@ -80,10 +81,23 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     copies, asset_paths = sources.fingerprint(static_copies(options.site_dir, site))
     site = replace(site, asset_paths=asset_paths)
     env = cache.environment(config, options.site_dir)
-    outputs = [*render.pages(site, env), *book.render(site, env), *feeds.render(site)]
+    saved = cache.saved_output(options.out_dir)
+    # --force replaces the whole folder (with anything else in it): start afresh.
+    previous = {} if options.force else writer.intact(options.out_dir, saved.files)
+    reuse = render.Reuse(
+        keys=PageKeys(site, cache.templates),
+        previous={rel: state.key for rel, state in previous.items()},
+        fragments=saved.fragments,
+    )
+    outputs = [
+        *render.pages(site, env, reuse),
+        *book.render(site, env, reuse),
+        *feeds.render(site, reuse),
+    ]
     photo_cache = options.photo_cache or options.site_dir / imaging.CACHE_FOLDER
     made = imaging.process(site.photos, copies, config.photos, photo_cache)
-    written = writer.write(outputs, made.copies, options.out_dir)
+    written, files = writer.write(outputs, made.copies, options.out_dir, previous)
+    cache.keep_output(options.out_dir, SavedOutput(files, reuse.used))
     return BuildReport(
         entries=len(site.entries),
         pages=len(site.pages),

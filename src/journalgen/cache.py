@@ -19,8 +19,8 @@ import contextlib
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -30,8 +30,10 @@ import mdit_py_plugins
 from journalgen import __version__, render
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page
+from journalgen.keys import Key
 from journalgen.markdown import MarkdownRenderer
 from journalgen.sources import Source
+from journalgen.writer import OutputState
 
 ParsedKey = tuple[str, str, str, str]
 """A source's path on disk, its path in content/, its kind and its digest."""
@@ -96,6 +98,9 @@ class BuildCache:
         self._used: set[ParsedKey] = set()
         self._env_key: tuple[object, ...] | None = None
         self._env: jinja2.Environment | None = None
+        self.templates: tuple[tuple[str, str], ...] = ()
+        """The site's template overrides (path, digest) at the last `environment` call."""
+        self._outputs: dict[str, SavedOutput] = {}
         self._misses = 0
         self.stats = CacheStats(parsed=0, reused=0)
         """What the last build parsed and reused."""
@@ -174,11 +179,67 @@ class BuildCache:
     def environment(self, config: SiteConfig, site_dir: Path) -> jinja2.Environment:
         """The Jinja environment, reused (with its compiled templates) while the settings and
         every template override are unchanged: compiling the theme takes ~80 ms."""
-        key = (config, str(site_dir.absolute()), _template_fingerprint(site_dir))
+        self.templates = _template_fingerprint(site_dir)
+        key = (config, str(site_dir.absolute()), self.templates)
         if self._env is None or key != self._env_key:
             self._env = render.environment(config, site_dir)
             self._env_key = key
         return self._env
+
+    def saved_output(self, out_dir: Path) -> SavedOutput:
+        """What the last build into `out_dir` left there (empty when unknown)."""
+        name = str(out_dir.absolute())
+        found = self._outputs.get(name)
+        if found is None and self.folder is not None:
+            found = _load_output(self._output_file(name))
+            if found is not None:
+                self._outputs[name] = found
+        return found if found is not None else SavedOutput()
+
+    def keep_output(self, out_dir: Path, saved: SavedOutput) -> None:
+        """Remember what this build left in `out_dir` (on disk too, for plain builds)."""
+        name = str(out_dir.absolute())
+        before = self._outputs.get(name)
+        self._outputs[name] = saved
+        if self.folder is None or before == saved:
+            return
+        file = self._output_file(name)
+        temp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_bytes(pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temp, file)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+
+    def _output_file(self, name: str) -> Path:
+        assert self.folder is not None
+        digest = hashlib.sha256(f"{OUTPUT_FORMAT}\0{name}".encode()).hexdigest()[:32]
+        return self.folder.parent / "outputs" / f"{digest}.pickle"
+
+
+@dataclass(frozen=True, slots=True)
+class SavedOutput:
+    """What a build left in an output folder, for the next build into it."""
+
+    files: OutputState = field(default_factory=dict)
+    """Every file it wrote, with what it was made from (writer.py)."""
+    fragments: Mapping[Key, str] = field(default_factory=dict)
+    """Parts of pages it rendered (the book's chapters), by key."""
+
+
+OUTPUT_FORMAT = "1"
+"""Raise when `SavedOutput` or `FileState` change shape."""
+
+
+def _load_output(file: Path) -> SavedOutput | None:
+    try:
+        with file.open("rb") as handle:
+            found = pickle.load(handle)
+    except Exception:  # missing or unreadable: the next build renders everything
+        return None
+    return found if isinstance(found, SavedOutput) else None
 
 
 def _template_fingerprint(site_dir: Path) -> tuple[tuple[str, str], ...]:

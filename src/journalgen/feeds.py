@@ -12,25 +12,28 @@ from feedgen.feed import FeedGenerator
 from journalgen.entries import Entry
 from journalgen.htmlrewrite import rewrite_urls
 from journalgen.i18n import Language
-from journalgen.outputs import Output
+from journalgen.outputs import Kept, Output
 from journalgen.photos import for_feeds
+from journalgen.render import Reuse
 from journalgen.site import Site
 
 RSS_NAME = "feed.xml"
 ATOM_NAME = "atom.xml"
 
 
-def render(site: Site) -> list[Output]:
-    """The site's feeds and one pair per tag, each with the newest `feed_size` entries."""
+def render(site: Site, reuse: Reuse | None = None) -> list[Output | Kept]:
+    """The site's feeds and one pair per tag, each with the newest `feed_size` entries.
+    With `reuse`, a feed whose entries and titles did not change is `Kept`."""
     config = site.config
     label = Language(config.language).label
     published = [e for e in site.entries if not site.is_preview(e)]
     made: dict[str, tuple[str, str]] = {}
-    outputs = _pair(site, published, "", site.title, site.description or site.title, made)
+    reuse = reuse or Reuse()
+    outputs = _pair(site, published, "", site.title, site.description or site.title, made, reuse)
     for tag in site.tags:
         entries = [e for e in tag.entries if not site.is_preview(e)]
         title = f"{site.title}: {label('feed_for_tag', tag=tag.title)}"
-        outputs += _pair(site, entries, tag.path, title, title, made)
+        outputs += _pair(site, entries, tag.path, title, title, made, reuse)
     return outputs
 
 
@@ -46,14 +49,21 @@ def _pair(
     title: str,
     subtitle: str,
     made: dict[str, tuple[str, str]],
-) -> list[Output]:
+    reuse: Reuse,
+) -> list[Output | Kept]:
     """The RSS and Atom feeds of `entries`; `made` keeps each entry's summary and content
     HTML once made, as an entry is in several feeds (the site's and its tags')."""
     config = site.config
     newest = list(entries[: config.feed_size])
     updated = max((e.updated or e.date for e in newest), default=_epoch(site))
-    outputs = []
+    keys = reuse.keys if reuse.keys is not None and reuse.keys.enabled else None
+    outputs: list[Output | Kept] = []
     for name, kind in ((RSS_NAME, "rss"), (ATOM_NAME, "atom")):
+        key = keys.feed(folder + name, newest, title, subtitle) if keys is not None else None
+        if reuse.unchanged(folder + name, key):
+            assert key is not None
+            outputs.append(Kept(folder + name, key))
+            continue
         feed = FeedGenerator()
         feed.load_extension("dc", atom=False, rss=True)
         feed_url = config.base_url + folder + name
@@ -73,7 +83,7 @@ def _pair(
         data = feed.rss_str(pretty=True) if kind == "rss" else feed.atom_str(pretty=True)
         if not config.is_public:
             data = _not_for_search(data, kind)
-        outputs.append(Output(folder + name, data))
+        outputs.append(Output(folder + name, data, key))
     return outputs
 
 

@@ -13,6 +13,18 @@ class Output:
     path: str
     """Its path inside the output folder, with `/` separators, e.g. `2026/11/home/index.html`."""
     data: bytes
+    key: bytes | None = None
+    """What it was made from (keys.py), when known: kept with the output so that the next
+    build can tell, without rendering it, that the file would not change."""
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A file the previous build wrote from the same key (and that is still as it wrote
+    it): not rendered again, and left untouched in the output folder."""
+
+    path: str
+    key: bytes
 
 
 @dataclass(frozen=True, slots=True)

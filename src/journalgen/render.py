@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import re
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,7 +19,8 @@ from journalgen.entries import Entry, Page
 from journalgen.errors import JournalError
 from journalgen.guestbook import THANKS_PATH, GuestbookPage
 from journalgen.i18n import Language
-from journalgen.outputs import Output
+from journalgen.keys import Key, PageKeys
+from journalgen.outputs import Kept, Output
 from journalgen.site import Group, HomePage, Site
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -75,9 +77,30 @@ def environment(config: SiteConfig, site_dir: Path) -> jinja2.Environment:
     return env
 
 
-def pages(site: Site, env: jinja2.Environment) -> Iterator[Output]:
-    """Every HTML page of the site, plus the sitemap and robots.txt."""
-    renderer = _Renderer(site, env)
+@dataclass(frozen=True, slots=True)
+class Reuse:
+    """What a build may take from the previous one instead of rendering it again."""
+
+    keys: PageKeys | None = None
+    """The keys of this build's pages (None: render every page)."""
+    previous: Mapping[str, Key] = field(default_factory=dict)
+    """The key each file of the previous build was made from, for the files still exactly
+    as it wrote them."""
+    fragments: Mapping[Key, str] = field(default_factory=dict)
+    """Parts of pages (the book's chapters) the previous build made, by key."""
+    used: dict[Key, str] = field(default_factory=dict)
+    """The parts this build used or made (to keep for the next one)."""
+
+    def unchanged(self, path: str, key: Key | None) -> bool:
+        return key is not None and self.previous.get(path) == key
+
+
+def pages(
+    site: Site, env: jinja2.Environment, reuse: Reuse | None = None
+) -> Iterator[Output | Kept]:
+    """Every HTML page of the site, plus the sitemap and robots.txt. With `reuse`, a page
+    made from the same key as the previous build's file is `Kept`, not rendered."""
+    renderer = _Renderer(site, env, reuse or Reuse())
     for home in site.home_pages:
         yield renderer.home(home)
     for entry in site.entries:
@@ -93,13 +116,21 @@ def pages(site: Site, env: jinja2.Environment) -> Iterator[Output]:
     for month in site.months:
         yield renderer.listing(month, "month")
     label = Language(site.config.language).label
-    yield renderer.simple("tags.html", "tags/", title=label("tags"))
-    yield renderer.simple("archive.html", "archive/", title=label("archive"))
-    yield renderer.simple("404.html", "404.html", title=label("not_found_title"))
+    key = renderer.key
+    yield renderer.simple("tags.html", "tags/", label("tags"), key(lambda k: k.tags()))
+    yield renderer.simple("archive.html", "archive/", label("archive"), key(lambda k: k.archive()))
+    yield renderer.simple(
+        "404.html", "404.html", label("not_found_title"), key(lambda k: k.page("404"))
+    )
     for guestbook_page in site.guestbook.pages:
         yield renderer.guestbook(guestbook_page)
     if site.config.guestbook.provider == "netlify":
-        yield renderer.simple("guestbook_thanks.html", THANKS_PATH, title=label("gb_thanks"))
+        yield renderer.simple(
+            "guestbook_thanks.html",
+            THANKS_PATH,
+            label("gb_thanks"),
+            key(lambda k: k.page("thanks")),
+        )
     if site.config.is_public:
         yield sitemap(site)
     yield robots(site.config)
@@ -109,33 +140,43 @@ def pages(site: Site, env: jinja2.Environment) -> Iterator[Output]:
 
 
 class _Renderer:
-    def __init__(self, site: Site, env: jinja2.Environment) -> None:
+    def __init__(self, site: Site, env: jinja2.Environment, reuse: Reuse) -> None:
         self.site = site
         self.env = env
+        self.reuse = reuse
+        self.keys = reuse.keys if reuse.keys is not None and reuse.keys.enabled else None
 
-    def _render(self, template_name: str, path: str, **context: Any) -> Output:
+    def key(self, make: Callable[[PageKeys], Key]) -> Key | None:
+        return make(self.keys) if self.keys is not None else None
+
+    def _render(
+        self, template_name: str, path: str, key: Key | None = None, **context: Any
+    ) -> Output | Kept:
         file_path = path if path.endswith((".html", ".xml", ".txt")) else path + "index.html"
+        if key is not None and self.reuse.unchanged(file_path, key):
+            return Kept(file_path, key)
         context.setdefault("current", path)
         context.setdefault("extra_feeds", ())
         context.setdefault("description", self.site.description)
         text = render_template(self.env, template_name, site=self.site, **context)
-        return Output(file_path, text.encode("utf-8"))
+        return Output(file_path, text.encode("utf-8"), key)
 
-    def home(self, home: HomePage) -> Output:
-        return self._render("home.html", home.path, home=home)
+    def home(self, home: HomePage) -> Output | Kept:
+        return self._render("home.html", home.path, self.key(lambda k: k.home(home)), home=home)
 
-    def entry(self, entry: Entry) -> Output:
+    def entry(self, entry: Entry) -> Output | Kept:
         neighbours = self.site.neighbours[entry.path]
         return self._render(
             "entry.html",
             entry.path,
+            self.key(lambda k: k.entry_page(entry)),
             entry=entry,
             neighbours=neighbours,
             preview=self.site.is_preview(entry),
             description=plain_text(entry.summary_html) or self.site.description,
         )
 
-    def page(self, page: Page) -> Output:
+    def page(self, page: Page) -> Output | Kept:
         return self._render(
             "page.html",
             page.path,
@@ -143,7 +184,7 @@ class _Renderer:
             description=page.summary or plain_text(page.body_html),
         )
 
-    def listing(self, group: Group, kind: str) -> Output:
+    def listing(self, group: Group, kind: str) -> Output | Kept:
         feeds = (
             (
                 (f"{group.title} (RSS)", "application/rss+xml", group.path + "feed.xml"),
@@ -152,13 +193,22 @@ class _Renderer:
             if kind == "tag"
             else ()
         )
-        return self._render("list.html", group.path, group=group, kind=kind, extra_feeds=feeds)
+        return self._render(
+            "list.html",
+            group.path,
+            self.key(lambda k: k.group(group, kind)),
+            group=group,
+            kind=kind,
+            extra_feeds=feeds,
+        )
 
-    def guestbook(self, page: GuestbookPage) -> Output:
+    def guestbook(self, page: GuestbookPage) -> Output | Kept:
         return self._render("guestbook.html", page.path, guestbook_page=page)
 
-    def simple(self, template_name: str, path: str, title: str) -> Output:
-        return self._render(template_name, path, title=title)
+    def simple(
+        self, template_name: str, path: str, title: str, key: Key | None = None
+    ) -> Output | Kept:
+        return self._render(template_name, path, key, title=title)
 
 
 def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:

@@ -1,12 +1,17 @@
-"""The one place that writes the built site: into a temporary folder, swapped in whole.
+"""The one place that writes the built site.
 
-A failed build leaves the previous output exactly as it was; pages of deleted or re-drafted
-entries never linger, because every build writes a complete new folder.
+A first build writes a complete new folder and swaps it in. Later builds write only the
+files whose bytes change, each first beside its place, and rename them in once all are
+written; then the files of deleted or re-drafted entries are removed. A failed build leaves
+the previous output exactly as it was, and unchanged files keep their time, so deploy tools
+skip them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
+import hashlib
 import json
 import os
 import shutil
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from journalgen.errors import JournalError
-from journalgen.outputs import Copy, Output
+from journalgen.outputs import Copy, Kept, Output
 
 MANIFEST = ".journalgen-output.json"
 """Written into every output folder: the list of files journalgen wrote there."""
@@ -68,35 +73,233 @@ def check_output_dir(out_dir: Path, site_dir: Path, *, force: bool) -> None:
         )
 
 
-def write(outputs: Iterable[Output], copies: Iterable[Copy], out_dir: Path) -> WriteReport:
-    """Write everything into a fresh folder beside `out_dir`, then swap it into place."""
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """A file as a build left it in the output folder, and what it was made from."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    key: bytes
+    """The page's key (keys.py), the digest of its bytes, or the signature of a copied
+    file: equal keys mean equal bytes."""
+
+
+OutputState = dict[str, FileState]
+"""Every file of an output folder by its path there, as the last build left it."""
+
+
+def intact(out_dir: Path, state: OutputState) -> OutputState:
+    """The files of `state` still exactly as the last build left them (same size, time and
+    inode: not edited, replaced or deleted since)."""
+    found: OutputState = {}
+    for rel, known in state.items():
+        try:
+            now = os.stat(os.path.join(out_dir, rel))
+        except OSError:
+            continue
+        if (now.st_size, now.st_mtime_ns, now.st_ino) == (known.size, known.mtime_ns, known.inode):
+            found[rel] = known
+    return found
+
+
+def write(
+    outputs: Iterable[Output | Kept],
+    copies: Iterable[Copy],
+    out_dir: Path,
+    previous: OutputState | None = None,
+) -> tuple[WriteReport, OutputState]:
+    """Write the site into `out_dir`; return what was written and the folder's new state.
+
+    `previous`: the files the last build left intact (see `intact`). With it, only files
+    whose bytes change are written, each first into a temporary file beside it; only when
+    every one of them is written are they renamed into place, and then the files the site
+    no longer has are deleted. Without it (a first build, or a folder of unknown state),
+    everything is written into a new folder which is swapped in whole. Either way, a build
+    that fails leaves the previous output as it was.
+    """
     out_dir = out_dir.absolute()
+    plan = _plan(outputs, copies, previous or {}, out_dir)
+    if previous and _manifest(out_dir) is not None:
+        try:
+            state = _write_in_place(plan, out_dir)
+        except _Conflict:
+            state = None
+        if state is not None:
+            return WriteReport(files=len(plan.rels), bytes=plan.total), state
+    state = _write_staged(plan, out_dir)
+    return WriteReport(files=len(plan.rels), bytes=plan.total), state
+
+
+class _Conflict(Exception):
+    """A folder stands where a file goes or the other way round: write a new folder."""
+
+
+@dataclass(slots=True)
+class _Plan:
+    rels: list[str]
+    """Every file of the new output, in order."""
+    kept: OutputState
+    """Files already in place with the right bytes."""
+    changed: list[tuple[str, bytes | Path, bytes]]
+    """Files to write: path, bytes (or the file to copy) and key."""
+    total: int = 0
+
+
+def _plan(
+    outputs: Iterable[Output | Kept], copies: Iterable[Copy], previous: OutputState, out_dir: Path
+) -> _Plan:
+    plan = _Plan(rels=[], kept={}, changed=[])
+    seen: dict[str, str] = {}
+    for output in outputs:
+        _check_path(output.path, seen, "journalgen")
+        plan.rels.append(output.path)
+        old = previous.get(output.path)
+        if isinstance(output, Kept):
+            assert old is not None and old.key == output.key, output.path
+            plan.kept[output.path] = old
+            plan.total += old.size
+            continue
+        key = output.key if output.key is not None else _digest(output.data)
+        plan.total += len(output.data)
+        if old is not None and (
+            old.key == key or _same_bytes(out_dir, output.path, old, output.data)
+        ):
+            plan.kept[output.path] = FileState(old.size, old.mtime_ns, old.inode, key)
+        else:
+            plan.changed.append((output.path, output.data, key))
+    for copy in copies:
+        _check_path(copy.path, seen, str(copy.source))
+        plan.rels.append(copy.path)
+        source = copy.source.stat()
+        key = _digest(f"copy\0{copy.source}\0{source.st_size}\0{source.st_mtime_ns}".encode())
+        plan.total += source.st_size
+        old = previous.get(copy.path)
+        if old is not None and old.key == key:
+            plan.kept[copy.path] = old
+        else:
+            plan.changed.append((copy.path, copy.source, key))
+    manifest = {"generator": "journalgen", "files": sorted(plan.rels)}
+    data = (json.dumps(manifest, indent=0) + "\n").encode("utf-8")
+    old = previous.get(MANIFEST)
+    key = _digest(data)
+    if old is not None and old.key == key:
+        plan.kept[MANIFEST] = old
+    else:
+        plan.changed.append((MANIFEST, data, key))
+    return plan
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _same_bytes(out_dir: Path, rel: str, old: FileState, data: bytes) -> bool:
+    """True when the file in place already holds `data` (a page made from a new key that
+    came out the same): it is then left alone, keeping its time."""
+    if old.size != len(data):
+        return False
+    try:
+        return (out_dir / rel).read_bytes() == data
+    except OSError:
+        return False
+
+
+def _state_of(path: Path, key: bytes) -> FileState:
+    found = path.stat()
+    return FileState(found.st_size, found.st_mtime_ns, found.st_ino, key)
+
+
+def _write_in_place(plan: _Plan, out_dir: Path) -> OutputState:
+    """Write the changed files beside their places, rename them in, delete stale files."""
+    old_files = _manifest(out_dir) or set()
+    temps: list[tuple[Path, Path, bytes]] = []
+    made_dirs: list[Path] = []
+    suffix = f".journalgen-{os.getpid()}.tmp"
+    try:
+        for rel, content, key in plan.changed:
+            target = out_dir.joinpath(*PurePosixPath(rel).parts)
+            if target.is_dir():
+                raise _Conflict(rel)
+            _make_parents(target.parent, out_dir, made_dirs)
+            temp = target.with_name(f".{target.name}{suffix}")
+            if isinstance(content, bytes):
+                temp.write_bytes(content)
+            else:
+                shutil.copyfile(content, temp)
+            temps.append((temp, target, key))
+    except BaseException:
+        for temp, _target, _key in temps:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        for folder in reversed(made_dirs):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    state: OutputState = dict(plan.kept)
+    for temp, target, key in temps:
+        os.replace(temp, target)
+        state[PurePosixPath(target.relative_to(out_dir)).as_posix()] = _state_of(target, key)
+    _delete_stale(out_dir, old_files - {*plan.rels, MANIFEST})
+    return state
+
+
+def _make_parents(folder: Path, out_dir: Path, made: list[Path]) -> None:
+    """Make `folder` and the folders above it (inside `out_dir`), remembering new ones."""
+    missing: list[Path] = []
+    while folder != out_dir and not folder.is_dir():
+        if folder.exists():
+            raise _Conflict(str(folder))
+        missing.append(folder)
+        folder = folder.parent
+    for new in reversed(missing):
+        new.mkdir()
+        made.append(new)
+
+
+def _delete_stale(out_dir: Path, stale: set[str]) -> None:
+    """Delete what the previous build wrote and this one did not (and emptied folders)."""
+    folders: set[Path] = set()
+    for rel in stale:
+        if ".." in PurePosixPath(rel).parts or PurePosixPath(rel).is_absolute():
+            continue
+        target = out_dir.joinpath(*PurePosixPath(rel).parts)
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+        folders.update(p for p in target.parents if p.is_relative_to(out_dir) and p != out_dir)
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only when empty
+
+
+def _write_staged(plan: _Plan, out_dir: Path) -> OutputState:
+    """Write everything into a fresh folder beside `out_dir`, then swap it into place."""
     staging = out_dir.with_name(f".{out_dir.name}.building-{os.getpid()}")
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
+    state: OutputState = {}
     try:
-        written: dict[str, str] = {}
-        total = 0
-        for output in outputs:
-            target = _target(staging, output.path, written, "journalgen")
-            if not _reuse(out_dir, output.path, output.data, target):
-                target.write_bytes(output.data)
-            total += len(output.data)
-        for copy in copies:
-            target = _target(staging, copy.path, written, str(copy.source))
-            if not _reuse_copy(out_dir, copy, target):
-                shutil.copyfile(copy.source, target)
-            total += target.stat().st_size
-        manifest = {"generator": "journalgen", "files": sorted(written.values())}
-        data = (json.dumps(manifest, indent=0) + "\n").encode("utf-8")
-        if not _reuse(out_dir, MANIFEST, data, staging / MANIFEST):
-            (staging / MANIFEST).write_bytes(data)
+        writes = {rel: (content, key) for rel, content, key in plan.changed}
+        for rel in [*plan.rels, MANIFEST]:
+            target = staging.joinpath(*PurePosixPath(rel).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if rel in writes:
+                content, key = writes[rel]
+                if isinstance(content, bytes):
+                    if not _reuse(out_dir, rel, content, target):
+                        target.write_bytes(content)
+                elif not _reuse_copy(out_dir, Copy(rel, content), target):
+                    shutil.copyfile(content, target)
+            else:
+                key = plan.kept[rel].key
+                os.link(out_dir.joinpath(*PurePosixPath(rel).parts), target)
+            state[rel] = _state_of(target, key)
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return WriteReport(files=len(written), bytes=total)
+    return state
 
 
 def _reuse(out_dir: Path, rel: str, data: bytes, target: Path) -> bool:
@@ -129,23 +332,20 @@ def _reuse_copy(out_dir: Path, copy: Copy, target: Path) -> bool:
     return True
 
 
-def _target(staging: Path, rel: str, written: dict[str, str], origin: str) -> Path:
-    """The file to write for `rel`, refusing paths that would escape or collide."""
+def _check_path(rel: str, seen: dict[str, str], origin: str) -> None:
+    """Refuse paths that would escape the output folder or collide with another."""
     pure = PurePosixPath(rel)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in rel or "\x00" in rel:
         raise JournalError.at(None, f"refusing to write outside the output folder: {rel!r}")
     key = rel.casefold()
-    if key in written:
+    if key in seen:
         raise JournalError.at(
             None,
             f"two files would be written at {rel} (names differing only in capital letters "
             "are the same file on Mac and Windows)",
             hint=f"Rename one of them (one comes from {origin}).",
         )
-    written[key] = rel
-    target = staging.joinpath(*pure.parts)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return target
+    seen[key] = rel
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
