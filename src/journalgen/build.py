@@ -8,7 +8,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from journalgen import book, feeds, guestbook, imaging, parallel, photos, render, sources, writer
+from journalgen import (
+    book,
+    feeds,
+    freshness,
+    guestbook,
+    imaging,
+    parallel,
+    photos,
+    render,
+    sources,
+    writer,
+)
 from journalgen import config as config_module
 from journalgen.cache import PARSED_CACHE, BuildCache, SavedOutput
 from journalgen.config import SiteConfig
@@ -66,9 +77,21 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     rebuilds; without one, parses kept on disk by earlier builds are reused.
     """
     started = time.perf_counter()
+    record = cache is None  # a plain build: note what it read, for `freshness.check`
+    ident = freshness.identity(
+        options.site_dir,
+        options.out_dir,
+        drafts=options.selection.drafts,
+        future=options.selection.future,
+        strict=options.strict,
+        photos=options.photo_cache,
+    )
+    if record:
+        freshness.forget(options.site_dir, ident)
+        inputs = freshness.scan_inputs(options.site_dir)
     cache = cache if cache is not None else BuildCache(options.site_dir / PARSED_CACHE)
     config = config_module.load(options.site_dir)
-    writer.check_output_dir(options.out_dir, options.site_dir, force=options.force)
+    foreign = writer.check_output_dir(options.out_dir, options.site_dir, force=options.force)
     tree = sources.discover(options.site_dir)
     entries, pages = parse_sources(tree.sources, config, cache)
     messages = guestbook.parse_messages(tree.messages, config)
@@ -82,8 +105,8 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     site = replace(site, asset_paths=asset_paths)
     env = cache.environment(config, options.site_dir)
     saved = cache.saved_output(options.out_dir)
-    # --force replaces the whole folder (with anything else in it): start afresh.
-    previous = {} if options.force else writer.intact(options.out_dir, saved.files)
+    # Other files in the folder (--force): replace the whole folder to remove them.
+    previous = {} if foreign else writer.intact(options.out_dir, saved.files)
     reuse = render.Reuse(
         keys=PageKeys(site, cache.templates),
         previous={rel: state.key for rel, state in previous.items()},
@@ -98,7 +121,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     made = imaging.process(site.photos, copies, config.photos, photo_cache)
     written, files = writer.write(outputs, made.copies, options.out_dir, previous)
     cache.keep_output(options.out_dir, SavedOutput(files, reuse.used))
-    return BuildReport(
+    report = BuildReport(
         entries=len(site.entries),
         pages=len(site.pages),
         files=written.files,
@@ -109,6 +132,31 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         photos_encoded=made.encoded,
         photos_reused=made.reused,
     )
+    if record:
+        summary = freshness.Summary(
+            entries=report.entries,
+            pages=report.pages,
+            files=report.files,
+            bytes=report.bytes,
+            previews=report.previews,
+            photos=made.encoded + made.reused,
+            warnings=report.warnings,
+        )
+        valid_until = _valid_until(entries, site)
+        freshness.keep(options.site_dir, options.out_dir, ident, inputs, valid_until, summary)
+    return report
+
+
+def _valid_until(entries: Sequence[Entry], site: Site) -> dt.datetime | None:
+    """Until when this build's output stays right if no file changes: the moment the next
+    scheduled entry comes due (the build's own moment when it shows that moment: a held
+    farewell previewed as if published now, or feeds dated now for want of entries)."""
+    if any(entry.undated for entry in site.entries) or not any(
+        not site.is_preview(entry) for entry in site.entries
+    ):
+        return site.now
+    due = [e.publish_on for e in entries if e.publish_on is not None and e.publish_on > site.now]
+    return min(due, default=None)
 
 
 def parse_sources(

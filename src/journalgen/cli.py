@@ -5,14 +5,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from journalgen import __version__, config, deploycheck, farewell, guestbook_cli, scaffold
-from journalgen.build import BuildOptions, BuildReport, build
+from journalgen import __version__, freshness
 from journalgen.errors import JournalError
-from journalgen.site import Selection
+
+if TYPE_CHECKING:
+    from journalgen.build import BuildReport
+
+# The other modules are imported where they are needed: `journalgen build` with nothing to
+# do answers before the Markdown, template and image libraries would have loaded.
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 1
@@ -20,8 +26,9 @@ EXIT_INTERNAL_ERROR = 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = make_parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    parser = make_parser(only_build=given[:1] == ["build"])
+    args = parser.parse_args(given)
     if not hasattr(args, "run"):
         parser.print_help()
         return EXIT_OK
@@ -50,7 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL_ERROR
 
 
-def make_parser() -> argparse.ArgumentParser:
+def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
+    """The whole command line; `only_build`: the `build` command alone (the same), which
+    needs none of the other commands' modules."""
     parser = argparse.ArgumentParser(
         prog="journalgen",
         description="Turn a family journal written in Markdown into a website with feeds.",
@@ -111,6 +120,9 @@ def make_parser() -> argparse.ArgumentParser:
         "without a description (alt text) or a link to a missing entry",
     )
     build_cmd.set_defaults(run=_run_build)
+    if only_build:
+        return parser
+    from journalgen import deploycheck, farewell, guestbook_cli
 
     init_cmd = commands.add_parser(
         "init",
@@ -248,6 +260,11 @@ def _add_live_commands(
 def _run_build(args: argparse.Namespace) -> int:
     site_dir = Path(args.site)
     out_dir = Path(args.output) if args.output else site_dir / "output"
+    if not args.force and _up_to_date(args, site_dir, out_dir):
+        return EXIT_OK
+    from journalgen.build import BuildOptions, build
+    from journalgen.site import Selection
+
     options = BuildOptions(
         site_dir=site_dir,
         out_dir=out_dir,
@@ -261,6 +278,32 @@ def _run_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(_summary(report, out_dir))
     return EXIT_OK
+
+
+def _up_to_date(args: argparse.Namespace, site_dir: Path, out_dir: Path) -> bool:
+    """Nothing changed since the last build: say so (with its warnings) and stop."""
+    started = time.perf_counter()
+    ident = freshness.identity(
+        site_dir, out_dir, drafts=args.drafts, future=args.future, strict=args.strict, photos=None
+    )
+    summary = freshness.check(site_dir, out_dir, ident, dt.datetime.now(dt.UTC))
+    if summary is None:
+        return False
+    for warning in summary.warnings:
+        print("warning: " + warning.format(site_dir.absolute()), file=sys.stderr)
+    if not args.quiet:
+        entries = "1 entry" if summary.entries == 1 else f"{summary.entries} entries"
+        pages = "1 page" if summary.pages == 1 else f"{summary.pages} pages"
+        print(
+            f"Nothing changed since the last build: {out_dir} is up to date ({entries} and "
+            f"{pages}, {summary.files} files; checked in {time.perf_counter() - started:.2f} s)."
+        )
+        if summary.previews:
+            print(
+                f"This is a preview: it includes {summary.previews} draft or scheduled "
+                "entries. Do not publish it."
+            )
+    return True
 
 
 def _summary(report: BuildReport, out_dir: Path) -> str:
@@ -281,6 +324,8 @@ def _summary(report: BuildReport, out_dir: Path) -> str:
 
 
 def _run_init(args: argparse.Namespace) -> int:
+    from journalgen import config, scaffold
+
     folder = Path(args.folder).expanduser()
     answers = scaffold.SiteAnswers(
         privacy=args.privacy or _ask_privacy(),
@@ -321,6 +366,8 @@ def _ask_privacy() -> str:
 
 
 def _run_new(args: argparse.Namespace) -> int:
+    from journalgen import config, scaffold
+
     site_dir = Path(args.site)
     settings = config.load(site_dir)
     if args.date:
@@ -344,6 +391,8 @@ def _run_new(args: argparse.Namespace) -> int:
 
 def _run_serve(args: argparse.Namespace) -> int:
     from journalgen import live  # imported here: watchdog is needed only by serve/watch
+    from journalgen.build import BuildOptions
+    from journalgen.site import Selection
 
     site_dir = Path(args.site)
     _require_site(site_dir)
@@ -363,6 +412,8 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 def _run_watch(args: argparse.Namespace) -> int:
     from journalgen import live
+    from journalgen.build import BuildOptions
+    from journalgen.site import Selection
 
     site_dir = Path(args.site)
     _require_site(site_dir)
@@ -377,6 +428,8 @@ def _run_watch(args: argparse.Namespace) -> int:
 
 def _require_site(site_dir: Path) -> None:
     """Refuse a folder that is not a journal; mistakes inside one are shown while running."""
+    from journalgen import config
+
     if not (site_dir / config.CONFIG_NAME).is_file():
         config.load(site_dir)  # raises the usual "no settings file here" message
 

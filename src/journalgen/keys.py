@@ -53,14 +53,8 @@ def code_digest() -> str:
 
 
 def _digest(parts: Iterable[object]) -> Key:
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        if isinstance(part, bytes):
-            digest.update(part)
-        else:
-            digest.update(str(part).encode("utf-8", "surrogatepass"))
-        digest.update(b"\x1f")
-    return digest.digest()
+    text = "\x1f".join(part.hex() if isinstance(part, bytes) else str(part) for part in parts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def message_parts(message: Message) -> tuple[object, ...]:

@@ -4,10 +4,11 @@ grouped by tag, author and month, with neighbours and resolved links. Pure."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import posixpath
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
@@ -211,9 +212,13 @@ def assemble(
     selection: Selection = Selection(),
     messages: Sequence[Message] = (),
     catalog: Catalog = EMPTY_CATALOG,
+    memo: MutableMapping[bytes, Linked] | None = None,
 ) -> Site:
     """Decide what is published and how it is grouped. Raises on URL collisions, missing
-    images and photos that cannot be read (`catalog`: the photos, planned)."""
+    images and photos that cannot be read (`catalog`: the photos, planned).
+
+    `memo` keeps each entry with its links resolved (`Linked`) between builds, keyed by
+    everything that resolution reads, so an unchanged entry is not resolved again."""
     chosen = sorted(
         (_dated(entry, now, config) for entry in entries if selection.includes(entry, now)),
         key=lambda e: (e.date, e.source.rel),
@@ -227,7 +232,7 @@ def assemble(
     _check_memorial_photo(config, assets)
     book_page = next((p for p in chosen_pages if p.path.casefold() == BOOK_PATH), None)
     linker = _Linker(config, chosen, chosen_pages, assets, catalog)
-    resolved = tuple(linker.entry(entry) for entry in chosen)
+    resolved = tuple(linker.entry_remembered(entry, memo) for entry in chosen)
     resolved_pages = tuple(linker.page(page) for page in chosen_pages)
     if config.memorial is not None and config.memorial.photo is not None:
         linker.use(config.memorial.photo)
@@ -329,6 +334,16 @@ def _check_collisions(entries: Iterable[Entry], pages: Iterable[Page]) -> None:
         raise JournalError(problems)
 
 
+@dataclass(frozen=True, slots=True)
+class Linked:
+    """An entry with its links resolved and photos placed, and what resolving them found."""
+
+    entry: Entry
+    warnings: tuple[Problem, ...]
+    used: tuple[tuple[str, Photo], ...]
+    """The photos it shows or links to, by path inside content/."""
+
+
 class _Linker:
     """Turns `journalgen:` content links into site URLs, warning about broken ones, and
     photos into `<picture>`s of their processed sizes (a missing image is an error)."""
@@ -355,6 +370,55 @@ class _Linker:
         """Missing images and unreadable photos (each once, in order)."""
         self.used: dict[str, Photo] = {}
         """Photos shown or linked to, by path inside content/."""
+
+    def entry_remembered(self, entry: Entry, memo: MutableMapping[bytes, Linked] | None) -> Entry:
+        """`entry(entry)`, taken from `memo` when nothing it reads changed."""
+        if memo is None:
+            return self.entry(entry)
+        key = self._key(entry)
+        found = memo.get(key)
+        if found is not None:
+            self.warnings.extend(found.warnings)
+            self.used.update(found.used)
+            return found.entry
+        warnings, used, errors = self.warnings, self.used, self.errors
+        self.warnings, self.used, self.errors = [], {}, {}
+        try:
+            linked = self.entry(entry)
+            made = Linked(linked, tuple(self.warnings), tuple(self.used.items()))
+            if not self.errors:  # a build with errors stops; nothing to keep
+                memo[key] = made
+        finally:
+            warnings.extend(self.warnings)
+            used.update(self.used)
+            errors.update(self.errors)
+            self.warnings, self.used, self.errors = warnings, used, errors
+        return linked
+
+    def _key(self, entry: Entry) -> bytes:
+        """Everything `entry()` reads: the entry (its file's bytes and place, its date) and,
+        for each content file it links to, what that file is in this build."""
+        source = entry.source
+        folder = posixpath.dirname(source.rel)
+        parts: list[object] = [
+            source.digest,
+            source.rel,
+            str(source.path),
+            entry.date.isoformat(),
+            self.base,
+        ]
+        for link in entry.links:
+            parts.append(link)
+            for candidate in (link, link[len(folder) + 1 :] if folder else None):
+                if candidate is None:
+                    continue
+                target = self.targets.get(candidate)
+                parts.append(target)
+                if target is not None:
+                    parts.append(repr(self.catalog.photos.get(candidate)))
+                    parts.append(repr(self.catalog.problems.get(candidate)))
+        text = "\x1f".join("" if part is None else str(part) for part in parts)
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
     def entry(self, entry: Entry) -> Entry:
         text = entry.body_html + entry.summary_html

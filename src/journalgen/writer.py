@@ -34,8 +34,9 @@ class WriteReport:
     """Their total size."""
 
 
-def check_output_dir(out_dir: Path, site_dir: Path, *, force: bool) -> None:
-    """Refuse an output folder that holds files journalgen did not write (unless `force`)."""
+def check_output_dir(out_dir: Path, site_dir: Path, *, force: bool) -> bool:
+    """Refuse an output folder that holds files journalgen did not write, unless `force`:
+    then True when it does (the build must replace the folder whole to remove them)."""
     out = out_dir.resolve()
     site = site_dir.resolve()
     if out == site or site.is_relative_to(out) or out.is_relative_to(site / "content"):
@@ -45,21 +46,21 @@ def check_output_dir(out_dir: Path, site_dir: Path, *, force: bool) -> None:
             hint="Choose a separate folder such as output/.",
         )
     if not out_dir.exists():
-        return
+        return False
     if not out_dir.is_dir():
         raise JournalError.at(
             out_dir,
             "the output path exists and is not a folder",
             hint="Remove it or pass another --output.",
         )
-    if force:
-        return
     written = _manifest(out_dir)
     foreign = sorted(
         rel
         for rel in _files(out_dir)
         if rel != MANIFEST and (written is None or rel not in written)
     )
+    if foreign and force:
+        return True
     if foreign:
         shown = ", ".join(foreign[:5]) + (
             f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
@@ -71,6 +72,7 @@ def check_output_dir(out_dir: Path, site_dir: Path, *, force: bool) -> None:
             hint="Move those files into static/ (to publish them) or elsewhere, choose another "
             "--output, or pass --force to replace the folder anyway.",
         )
+    return False
 
 
 @dataclass(frozen=True, slots=True)
