@@ -2,7 +2,8 @@
 
 A journal goes through a random sequence of edits (an entry's body or title, a new entry,
 a deleted one, drafted or published again, a tag or date changed, a guestbook message, the
-menu's page retitled, journalgen.yaml changed, a built file edited or deleted by hand). After
+menu's page retitled, a link to another entry, journalgen.yaml changed, a built file edited
+or deleted by hand). After
 each step it is built three ways:
 
 - as `journalgen build` does it: the parses kept on disk in .cache/, the previous output/
@@ -102,7 +103,7 @@ Step = tuple[str, int, int]
 """An edit: what to do, which entry (an index into the existing ones), a variant number."""
 
 ACTIONS: tuple[str, ...] = ("body", "title", "add", "delete", "draft", "tag", "config")
-ACTIONS += ("date", "message", "menu", "tamper")
+ACTIONS += ("date", "message", "menu", "tamper", "link")
 STEPS = st.tuples(
     st.sampled_from(ACTIONS),
     st.integers(0, 20),
@@ -134,6 +135,9 @@ def apply(journal: Journal, step: Step) -> None:
         journal.shifted[number] = journal.shifted.get(number, 0) + 1 + variant
     elif action == "message":
         journal.messages.append((number, variant))
+    elif action == "link":  # to another entry, whose address may change or vanish later
+        other = sorted(journal.entries)[(which + 1 + variant) % len(journal.entries)]
+        body += f"\n\nSee [entry {other}](e{other}.md)."
     elif action == "draft":
         draft = not draft
     elif action == "tag":
@@ -178,6 +182,7 @@ def assert_same(built: Path, cold: Path, how: str) -> None:
 @given(st.lists(STEPS, min_size=1, max_size=5))
 @example([("config", 0, 2), ("config", 0, 0), ("draft", 1, 0), ("add", 0, 0), ("delete", 0, 0)])
 @example([("message", 0, 1), ("date", 1, 3), ("menu", 0, 2), ("tamper", 0, 0), ("title", 0, 1)])
+@example([("add", 0, 0), ("link", 0, 0), ("date", 1, 2), ("draft", 1, 0), ("delete", 1, 0)])
 def test_incremental_builds_equal_cold_builds(steps: list[Step]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

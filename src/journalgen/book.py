@@ -43,6 +43,7 @@ a prefixed id can never equal another entry's anchor or another entry's prefixed
 
 
 CHAPTER_TEMPLATE = "_book_chapter.html"
+CONTENTS_TEMPLATE = "_book_contents_item.html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,8 @@ class Chapter:
     html: str
     """The whole chapter (`_book_chapter.html`): its title, date, author and body, with ids
     that cannot clash with other entries' and headings one level lower (see above)."""
+    contents_html: str = ""
+    """Its line in the table of contents (`_book_contents_item.html`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +85,11 @@ def render(site: Site, env: jinja2.Environment, reuse: Reuse | None = None) -> l
         key = keys.page("book", *(keys.entry(e) for e in site.entries), *_messages_parts(site))
         if reuse.unchanged(path, key):
             # Keep the chapters for the next build, which may need them.
-            for chapter_key in _chapter_keys(site, keys).values():
-                if chapter_key in reuse.fragments:
-                    reuse.used[chapter_key] = reuse.fragments[chapter_key]
+            wanted = [*_chapter_keys(site, keys).values()]
+            wanted += [keys.page("contents", anchor(e), keys.item(e)) for e in site.entries]
+            for fragment_key in wanted:
+                if fragment_key in reuse.fragments:
+                    reuse.used[fragment_key] = reuse.fragments[fragment_key]
             return [Kept(path, key)]
     chapters = book_chapters(site, env, reuse)
     text = render_template(
@@ -129,7 +134,8 @@ def book_chapters(
     base = site.config.base_path
     anchors = {base + entry.path: anchor(entry) for entry in site.entries}
     keys = reuse.keys if reuse is not None and reuse.keys is not None else None
-    chapter_keys = _chapter_keys(site, keys) if keys is not None and keys.enabled else {}
+    keys = keys if keys is not None and keys.enabled else None
+    chapter_keys = _chapter_keys(site, keys) if keys is not None else {}
     fragments = reuse.fragments if reuse is not None else {}
     used = reuse.used if reuse is not None else {}
     chapters = []
@@ -142,9 +148,14 @@ def book_chapters(
             made = render_template(
                 env, CHAPTER_TEMPLATE, site=site, entry=entry, anchor=name, body_html=body
             )
-        if key is not None:
+        line_key = keys.page("contents", name, keys.item(entry)) if keys is not None else None
+        line = fragments.get(line_key) if line_key is not None else None
+        if line is None:
+            line = render_template(env, CONTENTS_TEMPLATE, site=site, entry=entry, anchor=name)
+        if key is not None and line_key is not None:
             used[key] = made
-        chapters.append(Chapter(entry, name, made))
+            used[line_key] = line
+        chapters.append(Chapter(entry, name, made, line))
     return tuple(chapters)
 
 

@@ -91,20 +91,31 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         inputs = freshness.scan_inputs(options.site_dir)
     cache = cache if cache is not None else BuildCache(options.site_dir / PARSED_CACHE)
     config = config_module.load(options.site_dir)
-    foreign = writer.check_output_dir(options.out_dir, options.site_dir, force=options.force)
-    tree = sources.discover(options.site_dir)
+    saved = cache.saved_output(options.out_dir)
+    foreign = writer.check_output_dir(
+        options.out_dir,
+        options.site_dir,
+        force=options.force,
+        untouched=writer.folders_unchanged(options.out_dir, saved.folders),
+    )
+    cache.begin(config)
+    tree = sources.discover(options.site_dir, cache.known_source)
+    cache.remember_sources(tree.signatures, tree.sources)
     entries, pages = parse_sources(tree.sources, config, cache)
     messages = guestbook.parse_messages(tree.messages, config)
     now = options.now or dt.datetime.now(dt.UTC)
     wanted = photos.referenced(tree.assets, _documents(entries, pages, config))
     catalog = imaging.inspect(wanted, config.photos)
-    site = assemble(config, entries, pages, tree.assets, now, options.selection, messages, catalog)
+    links = cache.links()
+    site = assemble(
+        config, entries, pages, tree.assets, now, options.selection, messages, catalog, links
+    )
+    cache.keep_links(links)
     if options.strict and site.warnings:
         raise JournalError(site.warnings)
     copies, asset_paths = sources.fingerprint(static_copies(options.site_dir, site))
     site = replace(site, asset_paths=asset_paths)
     env = cache.environment(config, options.site_dir)
-    saved = cache.saved_output(options.out_dir)
     # Other files in the folder (--force): replace the whole folder to remove them.
     previous = {} if foreign else writer.intact(options.out_dir, saved.files)
     reuse = render.Reuse(
@@ -120,7 +131,8 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     photo_cache = options.photo_cache or options.site_dir / imaging.CACHE_FOLDER
     made = imaging.process(site.photos, copies, config.photos, photo_cache)
     written, files = writer.write(outputs, made.copies, options.out_dir, previous)
-    cache.keep_output(options.out_dir, SavedOutput(files, reuse.used))
+    folders = writer.folder_times(options.out_dir, files)
+    cache.keep_output(options.out_dir, SavedOutput(files, reuse.used, folders))
     report = BuildReport(
         entries=len(site.entries),
         pages=len(site.pages),
@@ -165,7 +177,6 @@ def parse_sources(
     """Parse every source (or reuse `cache`'s parse of it), collecting every file's problem
     before failing."""
     cache = cache if cache is not None else BuildCache()
-    renderer = cache.renderer
 
     cache.begin(config)
     missing = cache.missing(found)
@@ -178,8 +189,8 @@ def parse_sources(
         if made is not None:
             return made
         if source.kind == "entry":
-            return parse_entry(source, config, renderer)
-        return parse_page(source, config, renderer)
+            return parse_entry(source, config, cache.renderer)
+        return parse_page(source, config, cache.renderer)
 
     entries: list[Entry] = []
     pages: list[Page] = []

@@ -7,10 +7,12 @@ file by its path and the SHA-256 of its bytes (and the whole cache is dropped wh
 journalgen.yaml says anything different), the templates by the bytes of every override in
 the site's templates/ folder.
 
-Parsed files are also kept on disk (`.cache/journalgen/parsed/` in the site folder), so a
-plain `journalgen build` re-parses only the files that changed since the last one. Each is
-keyed by the file's bytes and place, the settings and the code that parses it; the folder
-is safe to delete, and an unreadable or corrupt file in it is simply parsed again.
+Parsed files are also kept on disk (`.cache/journalgen/parsed/` in the site folder, in 32
+shards), so a plain `journalgen build` re-parses only the files that changed since the last
+one. Each is keyed by the file's bytes and place, the settings and the code that parses
+it; the folder is safe to delete, and an unreadable or corrupt file in it is simply parsed
+again. A file whose size, modification time and inode are those it had when last read is
+not even read again (`known_source`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import contextlib
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Mapping, Sequence
+import shutil
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,8 +35,9 @@ from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page
 from journalgen.keys import Key
 from journalgen.markdown import MarkdownRenderer
+from journalgen.site import Linked
 from journalgen.sources import Source
-from journalgen.writer import OutputState
+from journalgen.writer import Folders, OutputState
 
 ParsedKey = tuple[str, str, str, str]
 """A source's path on disk, its path in content/, its kind and its digest."""
@@ -41,7 +45,11 @@ ParsedKey = tuple[str, str, str, str]
 PARSED_CACHE = Path(".cache") / "journalgen" / "parsed"
 """Where a site's parsed files are kept between builds (inside the site folder)."""
 
-PARSE_CACHE_FORMAT = "1"
+PARSE_CACHE_FORMAT = "3"
+
+SHARDS = 32
+"""Parses are kept in this many files: one read per file is much faster than one per
+entry, and a change rewrites only the file holding it."""
 """Raise when `Entry` or `Page` change shape in a way the code digest below cannot see."""
 
 _PARSING_MODULES = (
@@ -52,11 +60,14 @@ _PARSING_MODULES = (
     "gallery.py",
     "htmlrewrite.py",
     "markdown.py",
+    "photos.py",
+    "site.py",
     "slugs.py",
     "sources.py",
     "yamltext.py",
 )
-"""The modules whose code decides what a parse gives: their bytes are part of every key."""
+"""The modules whose code decides what a parse (and the resolution of its links) gives:
+their bytes are part of every key."""
 
 
 def _code_digest() -> str:
@@ -88,13 +99,21 @@ class BuildCache:
     """
 
     def __init__(self, folder: Path | None = None) -> None:
-        self.renderer = MarkdownRenderer()
+        self._renderer: MarkdownRenderer | None = None
         self.folder = folder
         """Where parses are also kept on disk (None: in memory only)."""
         self._disk_prefix = ""
         self._code = _code_digest() if folder is not None else ""
         self._config: SiteConfig | None = None
         self._parsed: dict[ParsedKey, Entry | Page] = {}
+        self._linked: dict[bytes, Linked] = {}
+        self._disk: dict[ParsedKey, tuple[Entry | Page, tuple[bytes, Linked] | None]] = {}
+        """Parses (and resolved links) kept on disk, by key: read once per build."""
+        self._dirty: set[int] = set()
+        """Shards of `_disk` to write."""
+        self._index: dict[str, tuple[int, int, int, str]] = {}
+        """Each source file's size, time, inode and digest when last read."""
+        self._index_dirty = False
         self._used: set[ParsedKey] = set()
         self._env_key: tuple[object, ...] | None = None
         self._env: jinja2.Environment | None = None
@@ -105,15 +124,50 @@ class BuildCache:
         self.stats = CacheStats(parsed=0, reused=0)
         """What the last build parsed and reused."""
 
+    @property
+    def renderer(self) -> MarkdownRenderer:
+        """The Markdown parser, made when a file is first parsed (not when none is)."""
+        if self._renderer is None:
+            self._renderer = MarkdownRenderer()
+        return self._renderer
+
     def begin(self, config: SiteConfig) -> None:
-        """Start a build with these settings; different settings make every parse stale."""
+        """Start a build with these settings; different settings make every parse stale.
+        (Call before `sources.discover`, which asks `known_source`.)"""
         if config != self._config:
             self._parsed.clear()
+            self._linked.clear()
             self._config = config
             if self.folder is not None:
                 self._disk_prefix = self._code + hashlib.sha256(repr(config).encode()).hexdigest()
+                self._load_disk()
         self._used = set()
         self._misses = 0
+
+    def known_source(self, path: Path, rel: str, kind: str, stat: os.stat_result) -> Source | None:
+        """The source at `path` as an earlier build read it, when the file's size, time and
+        inode show it has not changed since and its parse is kept: not read again."""
+        seen = self._index.get(str(path))
+        if seen is None or seen[:3] != (stat.st_size, stat.st_mtime_ns, stat.st_ino):
+            return None
+        key = (str(path), rel, kind, seen[3])
+        parsed = self._parsed.get(key)
+        if parsed is None and key in self._disk:
+            parsed = self._disk[key][0]
+        return parsed.source if parsed is not None else None
+
+    def remember_sources(
+        self, signatures: Mapping[Path, tuple[int, int, int]], found: Sequence[Source]
+    ) -> None:
+        """Note the size, time and inode each source had when read (see `known_source`)."""
+        index: dict[str, tuple[int, int, int, str]] = {}
+        for source in found:
+            signature = signatures.get(source.path)
+            if signature is not None:
+                index[str(source.path)] = (*signature, source.digest)
+        if index != self._index:
+            self._index = index
+            self._index_dirty = True
 
     def parsed(self, source: Source, parse: Callable[[Source], Entry | Page]) -> Entry | Page:
         """The parse of `source`: the earlier one if its bytes are unchanged, else `parse`'s."""
@@ -121,60 +175,104 @@ class BuildCache:
         self._used.add(key)
         found = self._parsed.get(key)
         if found is None:
-            disk = self._disk_file(key)
-            found = _load(disk) if disk is not None else None
-            if found is None:
+            kept = self._disk.get(key)
+            if kept is None:
                 self._misses += 1
                 found = parse(source)
-                if disk is not None:
-                    _store(disk, found)
+                self._put(key, (found, None))
+            else:
+                found = self._take(kept)
             self._parsed[key] = found
         return found
 
+    def _take(self, kept: tuple[Entry | Page, tuple[bytes, Linked] | None]) -> Entry | Page:
+        parsed, linked = kept
+        if linked is not None:
+            self._linked[linked[0]] = linked[1]
+        return parsed
+
     def missing(self, sources: Sequence[Source]) -> list[Source]:
         """The sources neither in memory nor on disk (call after `begin`); those on disk are
-        read into memory on the way."""
+        taken into memory on the way."""
         found: list[Source] = []
         for source in sources:
             key = _key(source)
             if key in self._parsed:
                 continue
-            disk = self._disk_file(key)
-            kept = _load(disk) if disk is not None else None
+            kept = self._disk.get(key)
             if kept is None:
                 found.append(source)
             else:
-                self._parsed[key] = kept
+                self._parsed[key] = self._take(kept)
         return found
 
-    def _disk_file(self, key: ParsedKey) -> Path | None:
-        if self.folder is None:
-            return None
-        name = hashlib.sha256("\0".join((self._disk_prefix, *key)).encode()).hexdigest()
-        return self.folder / name[:2] / f"{name}.pickle"
+    def links(self) -> LinkMemo:
+        """The entries as their links were last resolved (site.assemble's `memo`); call
+        `keep_links` with it once the site is assembled."""
+        return LinkMemo(self._linked)
+
+    def keep_links(self, memo: LinkMemo) -> None:
+        """Keep what this build resolved (and forget entries it no longer has); on disk,
+        each beside its entry's parse."""
+        self._linked = dict(memo.used)
+        for link_key, linked in memo.made.items():
+            key = _key(linked.entry.source)
+            parsed = self._parsed.get(key)
+            if parsed is not None and self.folder is not None:
+                self._put(key, (parsed, (link_key, linked)))
+        self.flush()
 
     def end(self) -> CacheStats:
         """Forget files that are gone or changed, so memory stays the size of the site."""
         for key in self._parsed.keys() - self._used:
             del self._parsed[key]
-        if self._misses and self.folder is not None:
-            self._prune()
+        for key in self._disk.keys() - self._used:
+            del self._disk[key]
+            self._dirty.add(_shard(key))
         self.stats = CacheStats(parsed=self._misses, reused=len(self._used) - self._misses)
+        self.flush()
         return self.stats
 
-    def _prune(self) -> None:
-        """Delete the files on disk this build did not use (changed, removed, or made with
-        other settings), so the folder stays the size of the site."""
-        keep = {file for key in self._used if (file := self._disk_file(key)) is not None}
+    def _put(self, key: ParsedKey, value: tuple[Entry | Page, tuple[bytes, Linked] | None]) -> None:
+        if self.folder is not None:
+            self._disk[key] = value
+            self._dirty.add(_shard(key))
+
+    def _load_disk(self) -> None:
+        """Read every shard kept by earlier builds with these settings and this code."""
+        self._disk = {}
+        self._dirty = set()
+        self._index = {}
         assert self.folder is not None
-        with contextlib.suppress(OSError):
-            for shard in os.scandir(self.folder):
-                if not shard.is_dir():
-                    continue
-                for item in os.scandir(shard.path):
-                    if Path(item.path) not in keep:
-                        with contextlib.suppress(OSError):
-                            os.unlink(item.path)
+        for number in range(SHARDS):
+            kept = _load_pickle(self.folder / f"shard-{number:02d}.pickle")
+            if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == self._disk_prefix:
+                if isinstance(kept[1], dict):
+                    self._disk.update(kept[1])
+            else:
+                self._dirty.add(number)  # stale or missing: rewrite it
+        kept = _load_pickle(self.folder / "index.pickle")
+        if isinstance(kept, dict):
+            self._index = kept
+
+    def flush(self) -> None:
+        """Write the shards that changed (each written beside and renamed, so a reader never
+        sees half of one); a disk that refuses is no reason to fail the build."""
+        if self.folder is None:
+            return
+        if self._dirty:
+            shards: dict[int, dict[ParsedKey, object]] = {n: {} for n in self._dirty}
+            for key, value in self._disk.items():
+                shard = shards.get(_shard(key))
+                if shard is not None:
+                    shard[key] = value
+            for number, content in shards.items():
+                _store(self.folder / f"shard-{number:02d}.pickle", (self._disk_prefix, content))
+            self._dirty = set()
+            _remove_old_layout(self.folder)
+        if self._index_dirty:
+            _store(self.folder / "index.pickle", self._index)
+            self._index_dirty = False
 
     def environment(self, config: SiteConfig, site_dir: Path) -> jinja2.Environment:
         """The Jinja environment, reused (with its compiled templates) while the settings and
@@ -182,7 +280,8 @@ class BuildCache:
         self.templates = _template_fingerprint(site_dir)
         key = (config, str(site_dir.absolute()), self.templates)
         if self._env is None or key != self._env_key:
-            self._env = render.environment(config, site_dir)
+            compiled = self.folder.parent / "templates" if self.folder is not None else None
+            self._env = render.environment(config, site_dir, compiled)
             self._env_key = key
         return self._env
 
@@ -219,6 +318,34 @@ class BuildCache:
         return self.folder.parent / "outputs" / f"{digest}.pickle"
 
 
+class LinkMemo(MutableMapping[bytes, Linked]):
+    """Resolved entries by key, noting which ones a build used and which it made."""
+
+    def __init__(self, known: Mapping[bytes, Linked]) -> None:
+        self.known = known
+        self.used: dict[bytes, Linked] = {}
+        self.made: dict[bytes, Linked] = {}
+
+    def __getitem__(self, key: bytes) -> Linked:
+        found = self.used.get(key) or self.known[key]
+        self.used[key] = found
+        return found
+
+    def __setitem__(self, key: bytes, value: Linked) -> None:
+        self.used[key] = value
+        self.made[key] = value
+
+    def __delitem__(self, key: bytes) -> None:
+        self.used.pop(key, None)
+        self.made.pop(key, None)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.used)
+
+    def __len__(self) -> int:
+        return len(self.used)
+
+
 @dataclass(frozen=True, slots=True)
 class SavedOutput:
     """What a build left in an output folder, for the next build into it."""
@@ -227,9 +354,11 @@ class SavedOutput:
     """Every file it wrote, with what it was made from (writer.py)."""
     fragments: Mapping[Key, str] = field(default_factory=dict)
     """Parts of pages it rendered (the book's chapters), by key."""
+    folders: Folders = ()
+    """The output's folders as it left them (writer.folder_times)."""
 
 
-OUTPUT_FORMAT = "1"
+OUTPUT_FORMAT = "2"
 """Raise when `SavedOutput` or `FileState` change shape."""
 
 
@@ -266,23 +395,34 @@ def _key(source: Source) -> ParsedKey:
     return (str(source.path), source.rel, source.kind, source.digest)
 
 
-def _load(file: Path) -> Entry | Page | None:
-    """An earlier parse kept on disk; None when there is none or it cannot be read."""
+def _load_pickle(file: Path) -> object:
+    """What `_store` kept in `file`; None when there is none or it cannot be read."""
     try:
         with file.open("rb") as handle:
-            found = pickle.load(handle)
+            return pickle.load(handle)
     except Exception:  # missing, truncated, corrupt or from another version: parse again
         return None
-    return found if isinstance(found, Entry | Page) else None
 
 
-def _store(file: Path, parsed: Entry | Page) -> None:
-    """Keep a parse on disk (written beside and renamed, so a reader never sees half of
+def _shard(key: ParsedKey) -> int:
+    return int(key[3][:4], 16) % SHARDS if key[3] else 0
+
+
+def _remove_old_layout(folder: Path) -> None:
+    """Earlier versions kept one file per parse in sub-folders: remove them."""
+    with contextlib.suppress(OSError):
+        for item in os.scandir(folder):
+            if item.is_dir() and len(item.name) == 2:
+                shutil.rmtree(item.path, ignore_errors=True)
+
+
+def _store(file: Path, content: object) -> None:
+    """Keep `content` on disk (written beside and renamed, so a reader never sees half of
     it); a disk that refuses is no reason to fail the build."""
     temp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_bytes(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+        temp.write_bytes(pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temp, file)
     except OSError:
         with contextlib.suppress(OSError):

@@ -130,8 +130,10 @@ class Debouncer:
     `longest` seconds, so the preview never falls far behind.
     """
 
-    quiet: float = 0.1
-    """Seconds without a change that end a save (editors finish well within this)."""
+    quiet: float = 0.03
+    """Seconds without a change that end a save: editors write a file (or a temporary file
+    and rename it) within a few milliseconds, and every millisecond here is one more before
+    the preview shows the change."""
     longest: float = 2.0
     """Most seconds a change may wait while changes keep arriving."""
     _paths: dict[str, ChangeKind] = field(default_factory=dict)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Literal
 
@@ -88,12 +88,13 @@ class Entry:
     """Site URL of a mid-size processed photo for link previews (Open Graph): the cover,
     else the first photo of the entry."""
     share_image_alt: str = ""
+    path: str = field(init=False, default="")
+    """The folder of its page in the built site, e.g. `2026/11/round-two/` (made from its
+    date and slug; pages ask for it so often that it is made once)."""
 
-    @property
-    def path(self) -> str:
-        """The folder of its page in the built site, e.g. `2026/11/round-two/`."""
-        # Plain integer formatting: strftime made this a hot spot (pages ask for it often).
-        return f"{self.date.year:04d}/{self.date.month:02d}/{self.slug}/"
+    def __post_init__(self) -> None:
+        path = f"{self.date.year:04d}/{self.date.month:02d}/{self.slug}/"
+        object.__setattr__(self, "path", path)
 
     def is_published(self, now: dt.datetime) -> bool:
         return not self.draft and (self.publish_on is None or self.publish_on <= now)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
-
-from feedgen.feed import FeedGenerator
 
 from journalgen.entries import Entry
 from journalgen.htmlrewrite import rewrite_urls
@@ -16,6 +15,9 @@ from journalgen.outputs import Kept, Output
 from journalgen.photos import for_feeds
 from journalgen.render import Reuse
 from journalgen.site import Site
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
 
 RSS_NAME = "feed.xml"
 ATOM_NAME = "atom.xml"
@@ -64,6 +66,8 @@ def _pair(
             assert key is not None
             outputs.append(Kept(folder + name, key))
             continue
+        from feedgen.feed import FeedGenerator  # here: most rebuilds change no feed
+
         feed = FeedGenerator()
         feed.load_extension("dc", atom=False, rss=True)
         feed_url = config.base_url + folder + name

@@ -23,7 +23,7 @@ from pathlib import Path
 from journalgen import __version__
 from journalgen.entries import Entry
 from journalgen.guestbook import Message
-from journalgen.site import Group, HomePage, Site
+from journalgen.site import Group, HomePage, Site, content_digest
 
 Key = bytes
 
@@ -95,18 +95,10 @@ class PageKeys:
         found = self._entries.get(entry.path)
         if found is None:
             site = self.site
+            digest = site.digests.get(entry.path) or content_digest(entry)
             found = _digest(
                 (
-                    entry.source.digest,
-                    entry.source.rel,
-                    entry.path,
-                    entry.date.isoformat(),
-                    entry.body_html,
-                    entry.summary_html,
-                    entry.cover,
-                    entry.cover_html,
-                    entry.share_image,
-                    entry.share_image_alt,
+                    digest,
                     site.is_preview(entry),
                     *(p for m in site.guestbook.for_entry(entry) for p in message_parts(m)),
                 )

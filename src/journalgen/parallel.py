@@ -6,9 +6,7 @@ parsed by the same pure functions as in one process, so the results are identica
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page, parse_entry, parse_page
@@ -30,6 +28,9 @@ Parsed = Entry | Page | tuple[Problem, ...]
 
 def parse_many(sources: Sequence[Source], config: SiteConfig) -> dict[str, Parsed]:
     """Every source's parse (or its problems), keyed by its path in content/."""
+    import multiprocessing  # here: most builds parse too few files to need it
+    from concurrent.futures import ProcessPoolExecutor
+
     chunks = [sources[start : start + CHUNK] for start in range(0, len(sources), CHUNK)]
     context = multiprocessing.get_context("spawn")
     found: dict[str, Parsed] = {}

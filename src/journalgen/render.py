@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
-from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 
@@ -40,11 +39,23 @@ def plain_text(fragment: str, limit: int = 200) -> str:
     return text
 
 
-def environment(config: SiteConfig, site_dir: Path) -> jinja2.Environment:
-    """Templates from the site's `templates/` first, then the theme's."""
+def environment(
+    config: SiteConfig, site_dir: Path, compiled: Path | None = None
+) -> jinja2.Environment:
+    """Templates from the site's `templates/` first, then the theme's. `compiled`: a folder
+    where Jinja keeps templates compiled, for the next process to load instead of compiling
+    (keyed by each template's name and source, so an edited template is compiled again)."""
     loader = jinja2.FileSystemLoader([site_dir / SITE_TEMPLATES, THEME_TEMPLATES])
+    cache = None
+    if compiled is not None:
+        try:
+            compiled.mkdir(parents=True, exist_ok=True)
+            cache = jinja2.FileSystemBytecodeCache(str(compiled))
+        except OSError:
+            cache = None
     env = jinja2.Environment(
         loader=loader,
+        bytecode_cache=cache,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -245,6 +256,10 @@ def _template_frame(err: BaseException) -> tuple[Path | None, int | None]:
     return found
 
 
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def sitemap(site: Site) -> Output:
     """`sitemap.xml` listing every public page (never drafts: they are not in `site`)."""
     base = site.config.base_url
@@ -261,7 +276,7 @@ def sitemap(site: Site) -> Output:
     ]
     for path, lastmod in rows:
         mod = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
-        lines.append(f"  <url><loc>{xml_escape(base + path)}</loc>{mod}</url>")
+        lines.append(f"  <url><loc>{_xml_text(base + path)}</loc>{mod}</url>")
     lines.append("</urlset>\n")
     return Output("sitemap.xml", "\n".join(lines).encode("utf-8"))
 

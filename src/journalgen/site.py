@@ -8,7 +8,7 @@ import hashlib
 import html
 import posixpath
 import re
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
@@ -104,6 +104,8 @@ class Site:
     """The photos the published pages show or link to: the only ones made (imaging.py)."""
     catalog: Catalog = EMPTY_CATALOG
     """Every photo entries and pages refer to, planned (for `picture` and `image_url`)."""
+    digests: Mapping[str, bytes] = field(default_factory=dict)
+    """Each entry's `content_digest`, by its path (for keys.py)."""
     asset_paths: dict[str, str] = field(default_factory=dict)
     """Theme files under `assets/` by their plain name, e.g. `assets/style.css`, mapped to
     the content-hashed name they are published under (`assets/style.3f9c2a41d0.css`), so
@@ -258,6 +260,7 @@ def assemble(
         guestbook=guestbook,
         photos=tuple(linker.used[rel] for rel in sorted(linker.used)),
         catalog=catalog,
+        digests=linker.digests,
     )
 
 
@@ -342,6 +345,28 @@ class Linked:
     warnings: tuple[Problem, ...]
     used: tuple[tuple[str, Photo], ...]
     """The photos it shows or links to, by path inside content/."""
+    digest: bytes = b""
+    """`content_digest(entry)`, made once."""
+
+
+def content_digest(entry: Entry) -> bytes:
+    """A digest of everything an entry holds once its links are resolved: its source's
+    bytes decide every parsed field (given the settings and code), the rest is made by
+    `assemble` (keys.py adds what else a page shows of it)."""
+    parts = (
+        entry.source.digest,
+        entry.source.rel,
+        entry.path,
+        entry.date.isoformat(),
+        entry.body_html,
+        entry.summary_html,
+        entry.cover or "",
+        entry.cover_html,
+        entry.share_image or "",
+        entry.share_image_alt,
+    )
+    text = "\x1f".join(parts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 class _Linker:
@@ -370,22 +395,29 @@ class _Linker:
         """Missing images and unreadable photos (each once, in order)."""
         self.used: dict[str, Photo] = {}
         """Photos shown or linked to, by path inside content/."""
+        self.digests: dict[str, bytes] = {}
+        """Each resolved entry's `content_digest`, by its path."""
 
     def entry_remembered(self, entry: Entry, memo: MutableMapping[bytes, Linked] | None) -> Entry:
         """`entry(entry)`, taken from `memo` when nothing it reads changed."""
         if memo is None:
-            return self.entry(entry)
+            linked = self.entry(entry)
+            self.digests[linked.path] = content_digest(linked)
+            return linked
         key = self._key(entry)
         found = memo.get(key)
         if found is not None:
             self.warnings.extend(found.warnings)
             self.used.update(found.used)
+            self.digests[found.entry.path] = found.digest
             return found.entry
         warnings, used, errors = self.warnings, self.used, self.errors
         self.warnings, self.used, self.errors = [], {}, {}
         try:
             linked = self.entry(entry)
-            made = Linked(linked, tuple(self.warnings), tuple(self.used.items()))
+            digest = content_digest(linked)
+            self.digests[linked.path] = digest
+            made = Linked(linked, tuple(self.warnings), tuple(self.used.items()), digest)
             if not self.errors:  # a build with errors stops; nothing to keep
                 memo[key] = made
         finally:

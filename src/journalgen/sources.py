@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -70,6 +71,13 @@ class Tree:
     assets: tuple[Asset, ...]
     messages: tuple[Source, ...] = ()
     """Published guestbook messages (content/guestbook/, without pending/ and rejected/)."""
+    signatures: Mapping[Path, tuple[int, int, int]] = field(default_factory=dict)
+    """Each source's size, modification time and inode, taken before it was read."""
+
+
+KnownSource = Callable[[Path, str, str, os.stat_result], Source | None]
+"""Given a Markdown file's path, its path in content/, its kind and its `stat`: the source as
+read before, when the file is unchanged since (see cache.BuildCache.known_source)."""
 
 
 def is_ignored_name(name: str) -> bool:
@@ -81,9 +89,10 @@ def is_ignored_name(name: str) -> bool:
     )
 
 
-def discover(site_dir: Path) -> Tree:
+def discover(site_dir: Path, known: KnownSource | None = None) -> Tree:
     """Read every Markdown file under `content/entries` and `content/pages`, and the
-    published guestbook messages under `content/guestbook`.
+    published guestbook messages under `content/guestbook`; `known` may give a file as it
+    was read before, when it has not changed since.
 
     All unreadable files are reported together, so one build shows every problem.
     """
@@ -92,6 +101,7 @@ def discover(site_dir: Path) -> Tree:
     assets: list[Asset] = []
     messages: list[Source] = []
     problems: list[Problem] = []
+    signatures: dict[Path, tuple[int, int, int]] = {}
     if not content.is_dir():
         return Tree((), ())
     for path in sorted(_walk(content)):
@@ -111,6 +121,16 @@ def discover(site_dir: Path) -> Tree:
             if kind is None:
                 continue  # notes kept beside the content, never published
             try:
+                stat = path.stat()
+            except OSError:
+                stat = None
+            if stat is not None:
+                signatures[path] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+                before = known(path, rel, kind, stat) if known is not None else None
+                if before is not None:
+                    sources.append(before)
+                    continue
+            try:
                 data = read_bytes(path)
                 sources.append(
                     Source(path, rel, kind, decode(data, path), hashlib.sha256(data).hexdigest())
@@ -121,7 +141,7 @@ def discover(site_dir: Path) -> Tree:
             assets.append(Asset(path, rel))
     if problems:
         raise JournalError(problems)
-    return Tree(tuple(sources), tuple(assets), tuple(messages))
+    return Tree(tuple(sources), tuple(assets), tuple(messages), signatures)
 
 
 def is_message_file(rel: str, *, published: bool) -> bool:

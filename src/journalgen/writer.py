@@ -34,9 +34,13 @@ class WriteReport:
     """Their total size."""
 
 
-def check_output_dir(out_dir: Path, site_dir: Path, *, force: bool) -> bool:
+def check_output_dir(
+    out_dir: Path, site_dir: Path, *, force: bool, untouched: bool = False
+) -> bool:
     """Refuse an output folder that holds files journalgen did not write, unless `force`:
-    then True when it does (the build must replace the folder whole to remove them)."""
+    then True when it does (the build must replace the folder whole to remove them).
+    `untouched`: no file was added to or removed from it since the last build
+    (`folders_unchanged`), so it holds only that build's files: no need to look."""
     out = out_dir.resolve()
     site = site_dir.resolve()
     if out == site or site.is_relative_to(out) or out.is_relative_to(site / "content"):
@@ -53,6 +57,8 @@ def check_output_dir(out_dir: Path, site_dir: Path, *, force: bool) -> bool:
             "the output path exists and is not a folder",
             hint="Remove it or pass another --output.",
         )
+    if untouched:
+        return False
     written = _manifest(out_dir)
     foreign = sorted(
         rel
@@ -103,6 +109,43 @@ def intact(out_dir: Path, state: OutputState) -> OutputState:
         if (now.st_size, now.st_mtime_ns, now.st_ino) == (known.size, known.mtime_ns, known.inode):
             found[rel] = known
     return found
+
+
+Folders = tuple[tuple[str, int, int], ...]
+"""Folders of an output folder with their modification times and inodes."""
+
+
+def folder_times(out_dir: Path, state: OutputState) -> Folders:
+    """Every folder holding the files of `state` (and `out_dir` itself), as it is now: a
+    folder's time changes whenever a file or folder is added to it or removed from it."""
+    names = {""}
+    for rel in state:
+        parent = rel.rpartition("/")[0]
+        while parent not in names:
+            names.add(parent)
+            parent = parent.rpartition("/")[0]
+    found = []
+    for name in sorted(names):
+        try:
+            info = os.stat(os.path.join(out_dir, name) if name else out_dir)
+        except OSError:
+            return ()
+        found.append((name, info.st_mtime_ns, info.st_ino))
+    return tuple(found)
+
+
+def folders_unchanged(out_dir: Path, folders: Folders) -> bool:
+    """True when every folder of `folders` is as it was (so no file was added or removed)."""
+    if not folders:
+        return False
+    for name, mtime, inode in folders:
+        try:
+            info = os.stat(os.path.join(out_dir, name) if name else out_dir)
+        except OSError:
+            return False
+        if (info.st_mtime_ns, info.st_ino) != (mtime, inode):
+            return False
+    return True
 
 
 def write(
