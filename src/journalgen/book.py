@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 import jinja2
+from markupsafe import Markup
 
 from journalgen.entries import Entry
 from journalgen.guestbook import Message
@@ -36,6 +37,8 @@ REFERENCE_ATTRIBUTES = frozenset(
 )
 """Attributes whose value is a space-separated list of ids in the same document."""
 
+_HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+"""Link targets in an entry's HTML (for the chapter's key: a superset is harmless)."""
 _HEADING_TAG = re.compile(r"<(/?)[hH]([1-5])(?=[\s/>])")
 _SEPARATOR = "--"
 """Between an entry's anchor and its own ids. Slugs never contain two dashes in a row, so
@@ -85,8 +88,8 @@ def render(site: Site, env: jinja2.Environment, reuse: Reuse | None = None) -> l
         key = keys.page("book", *(keys.entry(e) for e in site.entries), *_messages_parts(site))
         if reuse.unchanged(path, key):
             # Keep the chapters for the next build, which may need them.
-            wanted = [*_chapter_keys(site, keys).values()]
-            wanted += [keys.page("contents", anchor(e), keys.item(e)) for e in site.entries]
+            wanted = [*_chapter_keys(site, keys, reuse).values()]
+            wanted += [_contents_key(keys, e) for e in site.entries]
             for fragment_key in wanted:
                 if fragment_key in reuse.fragments:
                     reuse.used[fragment_key] = reuse.fragments[fragment_key]
@@ -97,6 +100,9 @@ def render(site: Site, env: jinja2.Environment, reuse: Reuse | None = None) -> l
         TEMPLATE,
         site=site,
         chapters=chapters,
+        # Joined here: a template loop over thousands of chapters takes longer.
+        contents_html=Markup("".join(chapter.contents_html for chapter in chapters)),
+        chapters_html=Markup("".join(chapter.html for chapter in chapters)),
         messages=book_messages(site, chapters),
         current=site.book_path,
         extra_feeds=(),
@@ -105,11 +111,39 @@ def render(site: Site, env: jinja2.Environment, reuse: Reuse | None = None) -> l
     return [Output(path, text.encode("utf-8"), key)]
 
 
-def _chapter_keys(site: Site, keys: PageKeys) -> dict[str, Key]:
-    """Each chapter's key, by entry path: its entry and the addresses of all entries (the
-    links between entries that become links within the page)."""
-    addresses = keys.page("book-addresses", *(entry.path for entry in site.entries))
-    return {e.path: keys.page("chapter", addresses, keys.entry(e)) for e in site.entries}
+def _chapter_keys(site: Site, keys: PageKeys, reuse: Reuse) -> dict[str, Key]:
+    """Each chapter's key, by entry path: its entry and, for each address it links to that
+    is an entry's, that entry's anchor (such links become links within the page)."""
+    base = site.config.base_path
+    anchors = {base + entry.path: anchor(entry) for entry in site.entries}
+    found = {}
+    for entry in site.entries:
+        inside = sorted(
+            (page, anchors[page]) for page in _addresses(entry, site, reuse) if page in anchors
+        )
+        # Plain concatenations of digests (no new digest): made for every entry each build.
+        tail = keys.page("inside", repr(inside)) if inside else b""
+        found[entry.path] = b"chapter:" + keys.site_key + keys.entry(entry) + tail
+    return found
+
+
+def _contents_key(keys: PageKeys, entry: Entry) -> Key:
+    """The key of an entry's line in the contents (its anchor comes from its address)."""
+    return b"contents:" + keys.site_key + keys.item(entry)
+
+
+def _addresses(entry: Entry, site: Site, reuse: Reuse) -> list[str]:
+    """The addresses (without #fragment) the entry's body links to; found once for each
+    version of the entry and kept with the page parts (searching every body on every
+    rebuild takes a quarter of a second for 4,000 entries)."""
+    digest = site.digests.get(entry.path)
+    memo_key = b"addresses:" + digest if digest is not None else None
+    known = reuse.fragments.get(memo_key) if memo_key is not None else None
+    if known is None:
+        known = "\n".join(sorted({h.partition("#")[0] for h in _HREF.findall(entry.body_html)}))
+    if memo_key is not None:
+        reuse.used[memo_key] = known
+    return known.split("\n") if known else []
 
 
 def _messages_parts(site: Site) -> list[object]:
@@ -135,7 +169,7 @@ def book_chapters(
     anchors = {base + entry.path: anchor(entry) for entry in site.entries}
     keys = reuse.keys if reuse is not None and reuse.keys is not None else None
     keys = keys if keys is not None and keys.enabled else None
-    chapter_keys = _chapter_keys(site, keys) if keys is not None else {}
+    chapter_keys = _chapter_keys(site, keys, reuse) if keys is not None and reuse else {}
     fragments = reuse.fragments if reuse is not None else {}
     used = reuse.used if reuse is not None else {}
     chapters = []
@@ -148,7 +182,7 @@ def book_chapters(
             made = render_template(
                 env, CHAPTER_TEMPLATE, site=site, entry=entry, anchor=name, body_html=body
             )
-        line_key = keys.page("contents", name, keys.item(entry)) if keys is not None else None
+        line_key = _contents_key(keys, entry) if keys is not None else None
         line = fragments.get(line_key) if line_key is not None else None
         if line is None:
             line = render_template(env, CONTENTS_TEMPLATE, site=site, entry=entry, anchor=name)

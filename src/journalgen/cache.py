@@ -144,13 +144,13 @@ class BuildCache:
         self._used = set()
         self._misses = 0
 
-    def known_source(self, path: Path, rel: str, kind: str, stat: os.stat_result) -> Source | None:
+    def known_source(self, path: str, rel: str, kind: str, stat: os.stat_result) -> Source | None:
         """The source at `path` as an earlier build read it, when the file's size, time and
         inode show it has not changed since and its parse is kept: not read again."""
-        seen = self._index.get(str(path))
+        seen = self._index.get(path)
         if seen is None or seen[:3] != (stat.st_size, stat.st_mtime_ns, stat.st_ino):
             return None
-        key = (str(path), rel, kind, seen[3])
+        key = (path, rel, kind, seen[3])
         parsed = self._parsed.get(key)
         if parsed is None and key in self._disk:
             parsed = self._disk[key][0]
@@ -306,7 +306,8 @@ class BuildCache:
         temp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
-            temp.write_bytes(pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL))
+            with temp.open("wb") as handle:  # streamed: no second copy in memory
+                pickle.dump(saved, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, file)
         except OSError:
             with contextlib.suppress(OSError):
@@ -422,7 +423,8 @@ def _store(file: Path, content: object) -> None:
     temp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_bytes(pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL))
+        with temp.open("wb") as handle:
+            pickle.dump(content, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, file)
     except OSError:
         with contextlib.suppress(OSError):

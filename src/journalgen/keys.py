@@ -53,8 +53,12 @@ def code_digest() -> str:
 
 
 def _digest(parts: Iterable[object]) -> Key:
-    text = "\x1f".join(part.hex() if isinstance(part, bytes) else str(part) for part in parts)
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    """One digest of `parts`: digests (16 bytes) as they are, anything else as text."""
+    data = b"\x1f".join(
+        part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
+        for part in parts
+    )
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def message_parts(message: Message) -> tuple[object, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -25,6 +26,7 @@ _NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
 MAX_LENGTH = 80
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def slugify(text: str) -> str:
     """`Round two starts Monday!` -> `round-two-starts-monday`; `Crème brûlée` -> `creme-brulee`.
 

@@ -379,9 +379,23 @@ def _reuse_copy(out_dir: Path, copy: Copy, target: Path) -> bool:
 
 def _check_path(rel: str, seen: dict[str, str], origin: str) -> None:
     """Refuse paths that would escape the output folder or collide with another."""
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in rel or "\x00" in rel:
-        raise JournalError.at(None, f"refusing to write outside the output folder: {rel!r}")
+    simple = (
+        rel not in ("", ".")
+        and not rel.startswith("/")
+        and "\\" not in rel
+        and "\x00" not in rel
+        and ".." not in rel.split("/")
+    )
+    if not simple:  # the careful check (most paths are simple: it is not needed)
+        pure = PurePosixPath(rel)
+        if (
+            pure.is_absolute()
+            or ".." in pure.parts
+            or not pure.parts
+            or "\\" in rel
+            or "\x00" in rel
+        ):
+            raise JournalError.at(None, f"refusing to write outside the output folder: {rel!r}")
     key = rel.casefold()
     if key in seen:
         raise JournalError.at(
