@@ -330,3 +330,58 @@ def test_a_site_with_its_own_templates_is_rendered_in_full_and_right(tmp_path: P
     build(BuildOptions(tmp_path, out, now=NOW))
     for page in ("tags/index.html", "404.html", "2026/01/e0/index.html"):
         assert "Newest: A new title" in (out / page).read_text(encoding="utf-8"), page
+
+
+def test_a_file_replaced_by_a_folder_and_back(tmp_path: Path) -> None:
+    """`static/notes` is a file, then a folder of files, then a file again: each build puts
+    the new one where the old one was, as a cold build would."""
+    journal = Journal()
+    journal.add()
+    journal.write(tmp_path)
+    out = tmp_path / "output"
+    notes = tmp_path / "static" / "notes"
+    notes.parent.mkdir()
+    for step in ("file", "folder", "file"):
+        if notes.is_dir():
+            shutil.rmtree(notes)
+        elif notes.exists():
+            notes.unlink()
+        if step == "file":
+            notes.write_text("plain notes\n", encoding="utf-8")
+        else:
+            notes.mkdir()
+            (notes / "a.txt").write_text("a\n", encoding="utf-8")
+        build(BuildOptions(tmp_path, out, now=NOW))
+        cold = tmp_path / f"cold-{step}"
+        shutil.rmtree(cold, ignore_errors=True)
+        shutil.copytree(tmp_path / "content", cold / "content")
+        shutil.copytree(tmp_path / "static", cold / "static")
+        shutil.copy(tmp_path / "journalgen.yaml", cold)
+        build(BuildOptions(cold, cold / "output", now=NOW), BuildCache())
+        assert_same(out, cold / "output", f"after notes became a {step}")
+        leftovers = [
+            p.name for p in out.rglob("*") if p.name.endswith(".tmp") or "parking" in p.name
+        ]
+        assert not leftovers
+
+
+def test_a_template_mistake_found_while_writing_leaves_the_output(tmp_path: Path) -> None:
+    """Pages are written as they are rendered; a template that fails on a later page still
+    leaves every file of the previous build as it was, and no temporary file behind."""
+    journal = Journal()
+    for _ in range(3):
+        journal.add()
+    journal.write(tmp_path)
+    out = tmp_path / "output"
+    build(BuildOptions(tmp_path, out, now=NOW))
+    before = files(out)
+    journal.title = "Renamed journal"
+    journal.write(tmp_path)
+    (tmp_path / "templates").mkdir()
+    theme = Path(__file__).parents[1] / "src/journalgen/theme/templates/tags.html"
+    broken = theme.read_text(encoding="utf-8").replace("{{ t('all_tags') }}", "{{ nope() }}")
+    (tmp_path / "templates" / "tags.html").write_text(broken, encoding="utf-8")
+    with pytest.raises(JournalError) as caught:
+        build(BuildOptions(tmp_path, out, now=NOW))
+    assert "tags.html" in str(caught.value.problems[0].path)
+    assert files(out) == before

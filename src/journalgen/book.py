@@ -13,8 +13,9 @@ entry's title is an `<h2>` here). Pure: the assembled `Site` in, one `Output` ou
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -100,15 +101,37 @@ def render(site: Site, env: jinja2.Environment, reuse: Reuse | None = None) -> l
         TEMPLATE,
         site=site,
         chapters=chapters,
-        # Joined here: a template loop over thousands of chapters takes longer.
-        contents_html=Markup("".join(chapter.contents_html for chapter in chapters)),
-        chapters_html=Markup("".join(chapter.html for chapter in chapters)),
+        # Stand-ins, replaced below by every chapter's parts: a template loop over thousands
+        # of chapters is slow, and joining them into one string first would hold the book
+        # in memory one more time.
+        contents_html=Markup(_CONTENTS_MARK),
+        chapters_html=Markup(_CHAPTERS_MARK),
         messages=book_messages(site, chapters),
         current=site.book_path,
         extra_feeds=(),
         description=site.description,
     )
-    return [Output(path, text.encode("utf-8"), key)]
+    return [Output(path, _fill(text, chapters), key)]
+
+
+_CONTENTS_MARK = "\x00journalgen-book-contents\x00"
+_CHAPTERS_MARK = "\x00journalgen-book-chapters\x00"
+_MARKS = re.compile(f"({re.escape(_CONTENTS_MARK)}|{re.escape(_CHAPTERS_MARK)})")
+
+
+def _fill(text: str, chapters: Sequence[Chapter]) -> bytes:
+    """The book page's bytes: `text` with the stand-ins replaced by the chapters' parts."""
+    out = io.BytesIO()
+    for piece in _MARKS.split(text):
+        if piece == _CONTENTS_MARK:
+            for chapter in chapters:
+                out.write(chapter.contents_html.encode("utf-8"))
+        elif piece == _CHAPTERS_MARK:
+            for chapter in chapters:
+                out.write(chapter.html.encode("utf-8"))
+        else:
+            out.write(piece.encode("utf-8"))
+    return out.getvalue()
 
 
 def _chapter_keys(site: Site, keys: PageKeys, reuse: Reuse) -> dict[str, Key]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page, parse_entry, parse_page
 from journalgen.errors import JournalError, Problem
 from journalgen.keys import PageKeys
-from journalgen.outputs import Copy
+from journalgen.outputs import Copy, Kept, Output
 from journalgen.site import Selection, Site, assemble
 
 STATIC_DIR = "static"
@@ -123,11 +124,12 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         previous={rel: state.key for rel, state in previous.items()},
         fragments=saved.fragments,
     )
-    outputs = [
-        *render.pages(site, env, reuse),
-        *book.render(site, env, reuse),
-        *feeds.render(site, reuse),
-    ]
+    # Rendered one by one as the writer asks for them, so the site is never in memory whole.
+    outputs = itertools.chain(
+        render.pages(site, env, reuse),
+        _later(lambda: book.render(site, env, reuse)),
+        _later(lambda: feeds.render(site, reuse)),
+    )
     photo_cache = options.photo_cache or options.site_dir / imaging.CACHE_FOLDER
     made = imaging.process(site.photos, copies, config.photos, photo_cache)
     written, files = writer.write(outputs, made.copies, options.out_dir, previous)
@@ -157,6 +159,11 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         valid_until = _valid_until(entries, site)
         freshness.keep(options.site_dir, options.out_dir, ident, inputs, valid_until, summary)
     return report
+
+
+def _later(make: Callable[[], Iterable[Output | Kept]]) -> Iterator[Output | Kept]:
+    """`make()`'s outputs, made only when the first one is asked for."""
+    yield from make()
 
 
 def _valid_until(entries: Sequence[Entry], site: Site) -> dt.datetime | None:

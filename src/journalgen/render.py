@@ -8,7 +8,7 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import jinja2
@@ -26,6 +26,8 @@ THEME_DIR = Path(__file__).parent / "theme"
 THEME_TEMPLATES = THEME_DIR / "templates"
 THEME_STATIC = THEME_DIR / "static"
 SITE_TEMPLATES = "templates"
+
+T = TypeVar("T")
 
 _TAGS = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
@@ -224,8 +226,12 @@ class _Renderer:
 
 def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
     """Render one template; a mistake in it becomes an error naming the file and line."""
+    return _guarded(lambda: env.get_template(name).render(**context))
+
+
+def _guarded(run: Callable[[], T]) -> T:
     try:
-        return env.get_template(name).render(**context)
+        return run()
     except jinja2.TemplateSyntaxError as err:
         raise JournalError.at(
             Path(err.filename) if err.filename else None,

@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -156,83 +156,79 @@ def write(
 ) -> tuple[WriteReport, OutputState]:
     """Write the site into `out_dir`; return what was written and the folder's new state.
 
+    `outputs` may be a generator: each file is written (under a temporary name) as soon as
+    it is made, so a large site is never held in memory whole.
+
     `previous`: the files the last build left intact (see `intact`). With it, only files
     whose bytes change are written, each first into a temporary file beside it; only when
     every one of them is written are they renamed into place, and then the files the site
     no longer has are deleted. Without it (a first build, or a folder of unknown state),
     everything is written into a new folder which is swapped in whole. Either way, a build
-    that fails leaves the previous output as it was.
+    that fails (a template mistake half-way, a full disk) leaves the previous output as it
+    was.
     """
     out_dir = out_dir.absolute()
-    plan = _plan(outputs, copies, previous or {}, out_dir)
     if previous and _manifest(out_dir) is not None:
-        try:
-            state = _write_in_place(plan, out_dir)
-        except _Conflict:
-            state = None
-        if state is not None:
-            return WriteReport(files=len(plan.rels), bytes=plan.total), state
-    state = _write_staged(plan, out_dir)
-    return WriteReport(files=len(plan.rels), bytes=plan.total), state
+        return _write_in_place(outputs, copies, out_dir, previous)
+    return _write_staged(outputs, copies, out_dir, previous or {})
 
 
-class _Conflict(Exception):
-    """A folder stands where a file goes or the other way round: write a new folder."""
+@dataclass(frozen=True, slots=True)
+class _Write:
+    """A file to write: its bytes (or the file to copy) and its key."""
+
+    content: bytes | Path
+    key: bytes
 
 
-@dataclass(slots=True)
-class _Plan:
-    rels: list[str]
-    """Every file of the new output, in order."""
-    kept: OutputState
-    """Files already in place with the right bytes."""
-    changed: list[tuple[str, bytes | Path, bytes]]
-    """Files to write: path, bytes (or the file to copy) and key."""
-    total: int = 0
-
-
-def _plan(
-    outputs: Iterable[Output | Kept], copies: Iterable[Copy], previous: OutputState, out_dir: Path
-) -> _Plan:
-    plan = _Plan(rels=[], kept={}, changed=[])
+def _items(
+    outputs: Iterable[Output | Kept],
+    copies: Iterable[Copy],
+    previous: OutputState,
+    out_dir: Path,
+    totals: list[int],
+) -> Iterator[tuple[str, FileState | _Write]]:
+    """Every file of the new output: kept as it is (its state) or to be written. Adds each
+    file's size to `totals[0]`. The manifest comes last."""
     seen: dict[str, str] = {}
+    rels: list[str] = []
     for output in outputs:
         _check_path(output.path, seen, "journalgen")
-        plan.rels.append(output.path)
+        rels.append(output.path)
         old = previous.get(output.path)
         if isinstance(output, Kept):
             assert old is not None and old.key == output.key, output.path
-            plan.kept[output.path] = old
-            plan.total += old.size
+            totals[0] += old.size
+            yield output.path, old
             continue
         key = output.key if output.key is not None else _digest(output.data)
-        plan.total += len(output.data)
+        totals[0] += len(output.data)
         if old is not None and (
             old.key == key or _same_bytes(out_dir, output.path, old, output.data)
         ):
-            plan.kept[output.path] = FileState(old.size, old.mtime_ns, old.inode, key)
+            yield output.path, FileState(old.size, old.mtime_ns, old.inode, key)
         else:
-            plan.changed.append((output.path, output.data, key))
+            yield output.path, _Write(output.data, key)
     for copy in copies:
         _check_path(copy.path, seen, str(copy.source))
-        plan.rels.append(copy.path)
+        rels.append(copy.path)
         source = copy.source.stat()
         key = _digest(f"copy\0{copy.source}\0{source.st_size}\0{source.st_mtime_ns}".encode())
-        plan.total += source.st_size
+        totals[0] += source.st_size
         old = previous.get(copy.path)
-        if old is not None and old.key == key:
-            plan.kept[copy.path] = old
-        else:
-            plan.changed.append((copy.path, copy.source, key))
-    manifest = {"generator": "journalgen", "files": sorted(plan.rels)}
+        yield copy.path, old if old is not None and old.key == key else _Write(copy.source, key)
+    manifest = {"generator": "journalgen", "files": sorted(rels)}
     data = (json.dumps(manifest, indent=0) + "\n").encode("utf-8")
-    old = previous.get(MANIFEST)
     key = _digest(data)
-    if old is not None and old.key == key:
-        plan.kept[MANIFEST] = old
+    old = previous.get(MANIFEST)
+    yield MANIFEST, old if old is not None and old.key == key else _Write(data, key)
+
+
+def _put(content: bytes | Path, target: Path) -> None:
+    if isinstance(content, bytes):
+        target.write_bytes(content)
     else:
-        plan.changed.append((MANIFEST, data, key))
-    return plan
+        shutil.copyfile(content, target)
 
 
 def _digest(data: bytes) -> bytes:
@@ -255,38 +251,76 @@ def _state_of(path: Path, key: bytes) -> FileState:
     return FileState(found.st_size, found.st_mtime_ns, found.st_ino, key)
 
 
-def _write_in_place(plan: _Plan, out_dir: Path) -> OutputState:
-    """Write the changed files beside their places, rename them in, delete stale files."""
+def _write_in_place(
+    outputs: Iterable[Output | Kept], copies: Iterable[Copy], out_dir: Path, previous: OutputState
+) -> tuple[WriteReport, OutputState]:
+    """Write the changed files beside their places, rename them in, delete stale files.
+
+    A file whose place is taken by something of the previous build (a folder where a file
+    goes, or a file where a folder goes) is written into a parking folder and moved in
+    once the stale things are deleted."""
     old_files = _manifest(out_dir) or set()
-    temps: list[tuple[Path, Path, bytes]] = []
-    made_dirs: list[Path] = []
     suffix = f".journalgen-{os.getpid()}.tmp"
+    parking = out_dir / f".journalgen-parking-{os.getpid()}"
+    temps: list[tuple[Path, Path, bytes]] = []
+    parked: list[tuple[Path, Path, bytes]] = []
+    made_dirs: list[Path] = []
+    state: OutputState = {}
+    rels: list[str] = []
+    totals = [0]
     try:
-        for rel, content, key in plan.changed:
+        for rel, item in _items(outputs, copies, previous, out_dir, totals):
+            if rel != MANIFEST:
+                rels.append(rel)
+            if isinstance(item, FileState):
+                state[rel] = item
+                continue
             target = out_dir.joinpath(*PurePosixPath(rel).parts)
-            if target.is_dir():
-                raise _Conflict(rel)
-            _make_parents(target.parent, out_dir, made_dirs)
-            temp = target.with_name(f".{target.name}{suffix}")
-            if isinstance(content, bytes):
-                temp.write_bytes(content)
-            else:
-                shutil.copyfile(content, temp)
-            temps.append((temp, target, key))
+            try:
+                if target.is_dir():
+                    raise _Conflict(rel)
+                _make_parents(target.parent, out_dir, made_dirs)
+                temp = target.with_name(f".{target.name}{suffix}")
+                temps.append((temp, target, item.key))
+            except _Conflict:
+                parking.mkdir(exist_ok=True)
+                temp = parking / str(len(parked))
+                parked.append((temp, target, item.key))
+            _put(item.content, temp)
     except BaseException:
         for temp, _target, _key in temps:
             with contextlib.suppress(OSError):
                 temp.unlink()
+        shutil.rmtree(parking, ignore_errors=True)
         for folder in reversed(made_dirs):
             with contextlib.suppress(OSError):
                 folder.rmdir()
         raise
-    state: OutputState = dict(plan.kept)
     for temp, target, key in temps:
         os.replace(temp, target)
-        state[PurePosixPath(target.relative_to(out_dir)).as_posix()] = _state_of(target, key)
-    _delete_stale(out_dir, old_files - {*plan.rels, MANIFEST})
-    return state
+        state[target.relative_to(out_dir).as_posix()] = _state_of(target, key)
+    _delete_stale(out_dir, old_files - {*rels, MANIFEST})
+    for temp, target, key in parked:
+        _clear_way(target, out_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(temp, target)
+        state[target.relative_to(out_dir).as_posix()] = _state_of(target, key)
+    shutil.rmtree(parking, ignore_errors=True)
+    return WriteReport(files=len(rels), bytes=totals[0]), state
+
+
+class _Conflict(Exception):
+    """A folder stands where a file goes, or a file where a folder goes."""
+
+
+def _clear_way(target: Path, out_dir: Path) -> None:
+    """Remove what stands in `target`'s way: only leftovers of the previous build can (the
+    stale files are already deleted; a folder left here held only stale files)."""
+    if target.is_dir():
+        shutil.rmtree(target)
+    for folder in reversed(target.parents):
+        if folder.is_relative_to(out_dir) and folder != out_dir and folder.is_file():
+            folder.unlink()
 
 
 def _make_parents(folder: Path, out_dir: Path, made: list[Path]) -> None:
@@ -309,7 +343,7 @@ def _delete_stale(out_dir: Path, stale: set[str]) -> None:
         if ".." in PurePosixPath(rel).parts or PurePosixPath(rel).is_absolute():
             continue
         target = out_dir.joinpath(*PurePosixPath(rel).parts)
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
             target.unlink()
         folders.update(p for p in target.parents if p.is_relative_to(out_dir) and p != out_dir)
     for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
@@ -317,34 +351,37 @@ def _delete_stale(out_dir: Path, stale: set[str]) -> None:
             folder.rmdir()  # only when empty
 
 
-def _write_staged(plan: _Plan, out_dir: Path) -> OutputState:
+def _write_staged(
+    outputs: Iterable[Output | Kept], copies: Iterable[Copy], out_dir: Path, previous: OutputState
+) -> tuple[WriteReport, OutputState]:
     """Write everything into a fresh folder beside `out_dir`, then swap it into place."""
     staging = out_dir.with_name(f".{out_dir.name}.building-{os.getpid()}")
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     state: OutputState = {}
+    files = 0
+    totals = [0]
     try:
-        writes = {rel: (content, key) for rel, content, key in plan.changed}
-        for rel in [*plan.rels, MANIFEST]:
+        for rel, item in _items(outputs, copies, previous, out_dir, totals):
+            files += rel != MANIFEST
             target = staging.joinpath(*PurePosixPath(rel).parts)
             target.parent.mkdir(parents=True, exist_ok=True)
-            if rel in writes:
-                content, key = writes[rel]
-                if isinstance(content, bytes):
-                    if not _reuse(out_dir, rel, content, target):
-                        target.write_bytes(content)
-                elif not _reuse_copy(out_dir, Copy(rel, content), target):
-                    shutil.copyfile(content, target)
-            else:
-                key = plan.kept[rel].key
+            if isinstance(item, FileState):
                 os.link(out_dir.joinpath(*PurePosixPath(rel).parts), target)
-            state[rel] = _state_of(target, key)
+                state[rel] = _state_of(target, item.key)
+                continue
+            if isinstance(item.content, bytes):
+                if not _reuse(out_dir, rel, item.content, target):
+                    target.write_bytes(item.content)
+            elif not _reuse_copy(out_dir, Copy(rel, item.content), target):
+                shutil.copyfile(item.content, target)
+            state[rel] = _state_of(target, item.key)
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return state
+    return WriteReport(files=files, bytes=totals[0]), state
 
 
 def _reuse(out_dir: Path, rel: str, data: bytes, target: Path) -> bool:
