@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import os
 import pickle
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,16 +63,29 @@ class Record:
 def identity(
     site_dir: Path, out_dir: Path, *, drafts: bool, future: bool, strict: bool, photos: Path | None
 ) -> str:
-    """What, besides the files, decides the output: the options and the password."""
+    """What, besides the files, decides the output: the options, the password and the
+    installed libraries."""
     password = os.environ.get(PASSWORD_VARIABLE, "")
     parts = (
         FORMAT,
+        _installed(),
         str(site_dir.absolute()),
         str(out_dir.absolute()),
         repr((drafts, future, strict, str(photos))),
         hashlib.sha256(password.encode()).hexdigest(),
     )
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _installed() -> str:
+    """The libraries installed beside journalgen, with their versions (as the names of
+    their `.dist-info` folders): an upgraded library may change the pages."""
+    found: list[str] = []
+    for folder in sys.path:
+        if os.path.basename(folder) in ("site-packages", "dist-packages"):
+            with contextlib.suppress(OSError):
+                found += sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))
+    return "\n".join(found)
 
 
 def _record_file(site_dir: Path, ident: str) -> Path:
