@@ -170,9 +170,9 @@ def _valid_until(entries: Sequence[Entry], site: Site) -> dt.datetime | None:
     """Until when this build's output stays right if no file changes: the moment the next
     scheduled entry comes due (the build's own moment when it shows that moment: a held
     farewell previewed as if published now, or feeds dated now for want of entries)."""
-    if any(entry.undated for entry in site.entries) or not any(
-        not site.is_preview(entry) for entry in site.entries
-    ):
+    published = [entry for entry in site.entries if not site.is_preview(entry)]
+    empty_tag_feed = any(all(site.is_preview(e) for e in tag.entries) for tag in site.tags)
+    if any(entry.undated for entry in site.entries) or not published or empty_tag_feed:
         return site.now
     due = [e.publish_on for e in entries if e.publish_on is not None and e.publish_on > site.now]
     return min(due, default=None)
