@@ -160,7 +160,8 @@ def _addresses(entry: Entry, site: Site, reuse: Reuse) -> list[str]:
     version of the entry and kept with the page parts (searching every body on every
     rebuild takes a quarter of a second for 4,000 entries)."""
     digest = site.digests.get(entry.path)
-    memo_key = b"addresses:" + digest if digest is not None else None
+    code = reuse.keys.site_key if reuse.keys is not None else b""
+    memo_key = b"addresses:" + code + digest if digest is not None else None
     known = reuse.fragments.get(memo_key) if memo_key is not None else None
     if known is None:
         known = "\n".join(sorted({h.partition("#")[0] for h in _HREF.findall(entry.body_html)}))

@@ -296,27 +296,27 @@ class BuildCache:
         return found if found is not None else SavedOutput()
 
     def keep_output(self, out_dir: Path, saved: SavedOutput) -> None:
-        """Remember what this build left in `out_dir` (on disk too, for plain builds)."""
+        """Remember what this build left in `out_dir` (on disk too, for plain builds: the
+        page parts in shards, each written only when its parts changed)."""
         name = str(out_dir.absolute())
-        before = self._outputs.get(name)
+        before = self._outputs.get(name) or SavedOutput()
         self._outputs[name] = saved
-        if self.folder is None or before == saved:
+        if self.folder is None:
             return
         file = self._output_file(name)
-        temp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            with temp.open("wb") as handle:  # streamed: no second copy in memory
-                pickle.dump(saved, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, file)
-        except OSError:
-            with contextlib.suppress(OSError):
-                temp.unlink()
+        if (saved.files, saved.folders) != (before.files, before.folders):
+            _store(file, SavedOutput(saved.files, {}, saved.folders))
+            _remove_other_formats(file.parent)
+        old_parts, new_parts = _part_shards(before.fragments), _part_shards(saved.fragments)
+        for number in range(PART_SHARDS):
+            new = new_parts.get(number, {})
+            if new.keys() != old_parts.get(number, {}).keys():
+                _store(file.with_name(f"{file.stem}-parts-{number:02d}.pickle"), new)
 
     def _output_file(self, name: str) -> Path:
         assert self.folder is not None
-        digest = hashlib.sha256(f"{OUTPUT_FORMAT}\0{name}".encode()).hexdigest()[:32]
-        return self.folder.parent / "outputs" / f"{digest}.pickle"
+        digest = hashlib.sha256(name.encode()).hexdigest()[:32]
+        return self.folder.parent / "outputs" / f"v{OUTPUT_FORMAT}-{digest}.pickle"
 
 
 class LinkMemo(MutableMapping[bytes, Linked]):
@@ -359,17 +359,40 @@ class SavedOutput:
     """The output's folders as it left them (writer.folder_times)."""
 
 
-OUTPUT_FORMAT = "2"
+OUTPUT_FORMAT = "3"
 """Raise when `SavedOutput` or `FileState` change shape."""
 
 
+PART_SHARDS = 16
+"""Page parts (the book's chapters) are kept in this many files."""
+
+
+def _remove_other_formats(folder: Path) -> None:
+    """Files that earlier versions of journalgen kept here, in a format no longer read."""
+    with contextlib.suppress(OSError):
+        for item in os.scandir(folder):
+            if not item.name.startswith((f"v{OUTPUT_FORMAT}-", ".")):
+                with contextlib.suppress(OSError):
+                    os.unlink(item.path)
+
+
+def _part_shards(fragments: Mapping[Key, str]) -> dict[int, dict[Key, str]]:
+    shards: dict[int, dict[Key, str]] = {}
+    for key, value in fragments.items():
+        shards.setdefault(key[-1] % PART_SHARDS if key else 0, {})[key] = value
+    return shards
+
+
 def _load_output(file: Path) -> SavedOutput | None:
-    try:
-        with file.open("rb") as handle:
-            found = pickle.load(handle)
-    except Exception:  # missing or unreadable: the next build renders everything
-        return None
-    return found if isinstance(found, SavedOutput) else None
+    found = _load_pickle(file)
+    if not isinstance(found, SavedOutput):
+        return None  # missing or unreadable: the next build renders everything
+    fragments: dict[Key, str] = {}
+    for number in range(PART_SHARDS):
+        part = _load_pickle(file.with_name(f"{file.stem}-parts-{number:02d}.pickle"))
+        if isinstance(part, dict):
+            fragments.update(part)
+    return SavedOutput(found.files, fragments, found.folders)
 
 
 def _template_fingerprint(site_dir: Path) -> tuple[tuple[str, str], ...]:
