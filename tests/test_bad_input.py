@@ -408,3 +408,16 @@ def test_an_unclosed_quote_or_bracket_names_the_line_it_opens_on(
     problem = caught.value.problems[0]
     assert problem.line == 2
     assert "never closed" in problem.message
+
+
+def test_a_static_file_named_like_a_folder_of_the_site_is_refused(good: SiteDir) -> None:
+    """`static/2026` (a file) where the site needs the folder 2026/ for its entries: an
+    error naming it, and the previous output as it was (no page of 2026 is lost)."""
+    before = good.output_files()
+    good.write("static/2026", "a file without an extension")
+    with pytest.raises(JournalError) as caught:
+        good.build()
+    problem = caught.value.problems[0]
+    assert "2026 would be both a file and a folder" in problem.message
+    assert "static/" in problem.hint
+    assert good.output_files() == before

@@ -191,9 +191,10 @@ def _items(
     """Every file of the new output: kept as it is (its state) or to be written. Adds each
     file's size to `totals[0]`. The manifest comes last."""
     seen: dict[str, str] = {}
+    folders: set[str] = set()
     rels: list[str] = []
     for output in outputs:
-        _check_path(output.path, seen, "journalgen")
+        _check_path(output.path, seen, folders, "journalgen")
         rels.append(output.path)
         old = previous.get(output.path)
         if isinstance(output, Kept):
@@ -210,7 +211,7 @@ def _items(
         else:
             yield output.path, _Write(output.data, key)
     for copy in copies:
-        _check_path(copy.path, seen, str(copy.source))
+        _check_path(copy.path, seen, folders, str(copy.source))
         rels.append(copy.path)
         source = copy.source.stat()
         key = _digest(f"copy\0{copy.source}\0{source.st_size}\0{source.st_mtime_ns}".encode())
@@ -414,8 +415,10 @@ def _reuse_copy(out_dir: Path, copy: Copy, target: Path) -> bool:
     return True
 
 
-def _check_path(rel: str, seen: dict[str, str], origin: str) -> None:
-    """Refuse paths that would escape the output folder or collide with another."""
+def _check_path(rel: str, seen: dict[str, str], folders: set[str], origin: str) -> None:
+    """Refuse paths that would escape the output folder or collide with another: the same
+    name (capitals aside), or a file where another path needs a folder (`folders`: the
+    folders of the paths seen so far, case-folded)."""
     simple = (
         rel not in ("", ".")
         and not rel.startswith("/")
@@ -441,7 +444,20 @@ def _check_path(rel: str, seen: dict[str, str], origin: str) -> None:
             "are the same file on Mac and Windows)",
             hint=f"Rename one of them (one comes from {origin}).",
         )
+    above = key.split("/")[:-1]
+    prefixes = ["/".join(above[: n + 1]) for n in range(len(above))]
+    clash = next((p for p in prefixes if p in seen), None)
+    if clash is not None or key in folders:
+        other = seen[clash] if clash is not None else rel
+        because = f" (because of {rel})" if clash is not None else ""
+        raise JournalError.at(
+            None,
+            f"{other} would be both a file and a folder of the site{because}",
+            hint=f"Rename the file {other} (one of them comes from {origin}); a file in "
+            "static/ may not have the name of one of the site's folders, such as a year.",
+        )
     seen[key] = rel
+    folders.update(prefixes)
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
