@@ -385,3 +385,12 @@ def test_a_template_mistake_found_while_writing_leaves_the_output(tmp_path: Path
         build(BuildOptions(tmp_path, out, now=NOW))
     assert "tags.html" in str(caught.value.problems[0].path)
     assert files(out) == before
+
+
+def test_only_templates_that_replace_the_themes_turn_page_keys_off() -> None:
+    """`journalgen init` puts a README in templates/: that alone must not make every
+    rebuild render every page."""
+    from journalgen.keys import overrides
+
+    assert overrides((("README.md", "1"), ("partials/footer.html", "2"))) == []
+    assert overrides((("README.md", "1"), ("entry.html", "2"))) == ["entry.html"]

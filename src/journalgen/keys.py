@@ -9,8 +9,9 @@ what it shows: an entry page its entry (every field, through the entry's source 
 the fields made after parsing) and the titles of its neighbours; a list page the title,
 date and guestbook count of each entry it lists; and so on.
 
-A site with its own templates (`templates/`) may show anything on any page, so its pages
-are rendered on every build (`PageKeys.enabled` is False) while the other savings remain.
+A site that replaces theme templates (in `templates/`) may show anything on any page, so
+its pages are rendered on every build (`PageKeys.enabled` is False) while the other savings
+remain. Other files there (a README) change nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from journalgen.site import Group, HomePage, Site, content_digest
 Key = bytes
 
 _PACKAGE = Path(__file__).parent
+THEME_TEMPLATES = _PACKAGE / "theme" / "templates"
 
 
 @functools.cache
@@ -65,13 +67,21 @@ def message_parts(message: Message) -> tuple[object, ...]:
     return (message.id, message.name, message.date.isoformat(), message.html, message.location)
 
 
+def overrides(templates: tuple[tuple[str, str], ...]) -> list[str]:
+    """The files of the site's templates/ folder that replace a theme template (a README or
+    a partial that no override includes changes no page)."""
+    return [name for name, _digest in templates if (THEME_TEMPLATES / name).is_file()]
+
+
 class PageKeys:
     """The keys of one build's pages (entry digests are made once and shared)."""
 
-    def __init__(self, site: Site, templates: object, enabled: bool = True) -> None:
-        """`templates`: the fingerprint of the site's template overrides (empty when none)."""
+    def __init__(
+        self, site: Site, templates: tuple[tuple[str, str], ...], enabled: bool = True
+    ) -> None:
+        """`templates`: the files of the site's templates/ folder with their digests."""
         self.site = site
-        self.enabled = enabled and not templates
+        self.enabled = enabled and not overrides(templates)
         config = site.config
         memorial_photo = (
             site.catalog.photos.get(config.memorial.photo)
