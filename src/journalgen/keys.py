@@ -1,6 +1,6 @@
 """What each page of the site is made from, as a short digest: when a page's key is the
 same as in the previous build (and its file is still as that build wrote it), the page is
-not rendered again. Pure.
+not rendered again. Pure, apart from reading journalgen's own files once (`code_digest`).
 
 A key covers everything the page's template reads. Every key starts with the *site key*:
 the code and theme of journalgen, the settings, the template overrides, the fingerprinted
