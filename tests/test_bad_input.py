@@ -421,3 +421,16 @@ def test_a_static_file_named_like_a_folder_of_the_site_is_refused(good: SiteDir)
     assert "2026 would be both a file and a folder" in problem.message
     assert "static/" in problem.hint
     assert good.output_files() == before
+
+
+def test_leftovers_of_a_killed_build_are_cleared_not_refused(good: SiteDir) -> None:
+    """A build killed while writing (power cut) leaves temporary files in output/: the next
+    build removes them instead of refusing the folder as someone else's."""
+    (good.out / ".index.html.journalgen-4242.tmp").write_text("half a page", encoding="utf-8")
+    parking = good.out / ".journalgen-parking-4242"
+    parking.mkdir()
+    (parking / "0").write_text("a parked page", encoding="utf-8")
+    good.build()
+    assert not (good.out / ".index.html.journalgen-4242.tmp").exists()
+    assert not parking.exists()
+    assert "Good news" in (good.out / "index.html").read_text(encoding="utf-8")

@@ -151,9 +151,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
             entries=report.entries,
             pages=report.pages,
             files=report.files,
-            bytes=report.bytes,
             previews=report.previews,
-            photos=made.encoded + made.reused,
             warnings=report.warnings,
         )
         valid_until = _valid_until(entries, site)

@@ -28,7 +28,7 @@ from journalgen.errors import Problem
 CACHE = Path(".cache") / "journalgen" / "fresh"
 """Inside the site folder."""
 
-FORMAT = "1"
+FORMAT = "2"
 INPUT_FOLDERS = ("content", "templates", "static")
 CONFIG_NAME = "journalgen.yaml"
 PASSWORD_VARIABLE = "JOURNALGEN_PASSWORD"
@@ -44,9 +44,7 @@ class Summary:
     entries: int
     pages: int
     files: int
-    bytes: int
     previews: int
-    photos: int
     warnings: tuple[Problem, ...]
 
 
@@ -160,7 +158,8 @@ def check(site_dir: Path, out_dir: Path, ident: str, now: dt.datetime) -> Summar
         return None
     if record.valid_until is not None and now >= record.valid_until:
         return None
-    if scan_outputs(out_dir) != record.outputs or scan_inputs(site_dir) != record.inputs:
+    # Inputs first: fewer files, and what an edit changes.
+    if scan_inputs(site_dir) != record.inputs or scan_outputs(out_dir) != record.outputs:
         return None
     return record.summary
 

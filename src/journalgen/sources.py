@@ -186,12 +186,12 @@ def guestbook_files(site_dir: Path, folder: str | None = None) -> list[Path]:
         root = root / folder
     if not root.is_dir():
         return []
-    content = site_dir / CONTENT_DIR
-    return sorted(
-        path
-        for path in _walk(root)
-        if is_message_file(path.relative_to(content).as_posix(), published=False)
-    )
+    above = root.relative_to(site_dir / CONTENT_DIR).parts
+    return [
+        Path(item.path)
+        for parts, item in _scan(str(root))
+        if is_message_file("/".join((*above, *parts)), published=False)
+    ]
 
 
 def _scan(top: str) -> list[tuple[tuple[str, ...], os.DirEntry[str]]]:
@@ -218,18 +218,6 @@ def _scan(top: str) -> list[tuple[tuple[str, ...], os.DirEntry[str]]]:
             elif item.is_file():
                 found.append(((*above, item.name), item))
     found.sort(key=lambda pair: pair[0])
-    return found
-
-
-def _walk(folder: Path) -> list[Path]:
-    found: list[Path] = []
-    for child in folder.iterdir():
-        if is_ignored_name(child.name):
-            continue
-        if child.is_dir():
-            found.extend(_walk(child))
-        elif child.is_file():
-            found.append(child)
     return found
 
 

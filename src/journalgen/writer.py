@@ -14,6 +14,7 @@ import filecmp
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -60,10 +61,12 @@ def check_output_dir(
     if untouched:
         return False
     written = _manifest(out_dir)
+    found = _files(out_dir)
+    _remove_leftovers(out_dir, found)
     foreign = sorted(
         rel
-        for rel in _files(out_dir)
-        if rel != MANIFEST and (written is None or rel not in written)
+        for rel in found
+        if rel != MANIFEST and (written is None or rel not in written) and not _leftover(rel)
     )
     if foreign and force:
         return True
@@ -482,6 +485,24 @@ def _manifest(out_dir: Path) -> set[str] | None:
         return {str(name) for name in data["files"]}
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+_LEFTOVER = re.compile(r"(^|/)(\.journalgen-parking-\d+/|\.[^/]*\.journalgen-\d+\.tmp$)")
+"""Temporary files of a build that was killed before it could clean up (`_write_in_place`)."""
+
+
+def _leftover(rel: str) -> bool:
+    return _LEFTOVER.search(rel) is not None
+
+
+def _remove_leftovers(out_dir: Path, found: list[str]) -> None:
+    """Delete what an interrupted build left behind: it is journalgen's own, never a page."""
+    for rel in found:
+        if _leftover(rel):
+            with contextlib.suppress(OSError):
+                (out_dir / rel).unlink()
+    for item in out_dir.glob(".journalgen-parking-*"):
+        shutil.rmtree(item, ignore_errors=True)
 
 
 def _files(folder: Path) -> list[str]:
