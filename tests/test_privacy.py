@@ -58,7 +58,7 @@ def test_public_journal_is_indexed_and_has_a_sitemap(site: SiteDir) -> None:
     files = site.output_files()
     assert _robots_of(site.read("index.html")) == []
     assert "sitemap.xml" in files
-    assert "_headers" not in files
+    assert "X-Robots-Tag" not in site.read("_headers")  # the security headers only
     assert "Sitemap: https://journal.example.org/sitemap.xml" in site.read("robots.txt")
 
 

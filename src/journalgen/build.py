@@ -28,6 +28,7 @@ from journalgen.entries import Entry, Page, parse_entry, parse_page
 from journalgen.errors import JournalError, Problem
 from journalgen.keys import PageKeys
 from journalgen.outputs import Copy, Kept, Output
+from journalgen.publishing import schedule
 from journalgen.site import Selection, Site, assemble
 
 STATIC_DIR = "static"
@@ -129,6 +130,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         render.pages(site, env, reuse),
         _later(lambda: book.render(site, env, reuse)),
         _later(lambda: feeds.render(site, reuse)),
+        (schedule.schedule_file(entries, now),),
     )
     photo_cache = options.photo_cache or options.site_dir / imaging.CACHE_FOLDER
     made = imaging.process(site.photos, copies, config.photos, photo_cache)

@@ -123,13 +123,16 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
     if only_build:
         return parser
     from journalgen import deploycheck, farewell, guestbook_cli
+    from journalgen.publishing import commands as publishing_commands
 
     init_cmd = commands.add_parser(
         "init",
         parents=[common],
         help="create a new journal in a new folder",
         description="Create a new journal: settings, a first entry, an About page and the "
-        "files Netlify needs. It never asks questions; change journalgen.yaml afterwards.",
+        "files its host needs to build it (journalgen itself in vendor/, requirements.txt "
+        "with every library pinned, netlify.toml or a GitHub Pages workflow). Change "
+        "journalgen.yaml afterwards.",
     )
     init_cmd.add_argument("folder", help="the new folder, e.g. ~/cooper-journal")
     init_cmd.add_argument("--title", default="Our family journal", help="the journal's name")
@@ -153,6 +156,20 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
         help="private: search engines are asked not to list the journal (the default when "
         "not asked); public: anyone may find it; password: visitors need a password "
         "(Netlify). Asked when run in a terminal without this option.",
+    )
+    init_cmd.add_argument(
+        "--host",
+        choices=("netlify", "github-pages"),
+        default="netlify",
+        help="where the journal will be published: netlify (the default; the guestbook "
+        "works there) or github-pages (free, no plan to run out of; the guestbook needs "
+        "the email provider)",
+    )
+    init_cmd.add_argument(
+        "--schedule",
+        action="store_true",
+        help="Netlify: also write the hourly GitHub Actions check that rebuilds the journal "
+        "once a scheduled entry comes due (see `journalgen schedule --trigger`)",
     )
     init_cmd.set_defaults(run=_run_init)
 
@@ -184,6 +201,7 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
     deploycheck.register(commands, common, site)
     farewell.register(commands, common, site)
     guestbook_cli.register(commands, common, site)
+    publishing_commands.register(commands, common, site)
     return parser
 
 
@@ -334,6 +352,8 @@ def _run_init(args: argparse.Namespace) -> int:
         language=args.language,
         author=args.author,
         timezone=args.timezone,
+        host=args.host,
+        schedule=args.schedule,
     )
     written = scaffold.init_site(folder, answers, dt.date.today())
     # What we wrote must be a valid site: check it now, not at build time. The password

@@ -20,6 +20,7 @@ from journalgen.guestbook import THANKS_PATH, GuestbookPage
 from journalgen.i18n import Language
 from journalgen.keys import Key, PageKeys
 from journalgen.outputs import Kept, Output
+from journalgen.publishing import headers
 from journalgen.site import Group, HomePage, Site
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -147,9 +148,7 @@ def pages(
     if site.config.is_public:
         yield sitemap(site)
     yield robots(site.config)
-    headers_file = netlify_headers(site.config)
-    if headers_file is not None:
-        yield headers_file
+    yield netlify_headers(site.config)
 
 
 class _Renderer:
@@ -296,12 +295,13 @@ def robots(config: SiteConfig) -> Output:
     return Output("robots.txt", text.encode("utf-8"))
 
 
-def netlify_headers(config: SiteConfig) -> Output | None:
-    """`_headers` for Netlify: the privacy headers that depend on the settings (the fixed
-    security headers are in netlify.toml)."""
-    if config.is_public:
-        return None
-    lines = ["/*", "  X-Robots-Tag: noindex, nofollow"]
-    if config.privacy == "password" and config.password:
-        lines.append(f"  Basic-Auth: {config.password}")
-    return Output("_headers", ("\n".join(lines) + "\n").encode("utf-8"))
+def netlify_headers(config: SiteConfig) -> Output:
+    """`_headers` for Netlify: every header of the journal (publishing/headers.py), the
+    same as netlify.toml's, plus the privacy headers that depend on the settings."""
+    rules = headers.FIXED
+    privacy = headers.privacy_rule(
+        config.is_public, config.password if config.privacy == "password" else None
+    )
+    if privacy is not None:
+        rules += (privacy,)
+    return Output("_headers", headers.headers_file(rules).encode("utf-8"))

@@ -8,11 +8,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
+from journalgen import files
 from journalgen.config import CONFIG_NAME
 from journalgen.errors import JournalError
+from journalgen.publishing import hosts
+from journalgen.publishing.hosts import Host
 from journalgen.slugs import slugify
 
 SCAFFOLD_DIR = Path(__file__).parent / "scaffold"
+
+GUESTBOOK: dict[Host, str] = {
+    "netlify": "# Messages from readers: a form under each entry and on /guestbook/\n"
+    "# (Netlify Forms).\n"
+    "guestbook:\n  provider: netlify\n",
+    "github-pages": "# GitHub Pages cannot receive forms: readers write to you by email instead.\n"
+    "# Put your address here and change `none` to `email`.\n"
+    "guestbook:\n  provider: none\n  # email: you@example.org\n",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +38,10 @@ class SiteAnswers:
     language: str
     author: str
     timezone: str
+    host: Host = "netlify"
+    """Where it will be published (see publishing/hosts.py)."""
+    schedule: bool = False
+    """Netlify: also write the hourly trigger for scheduled entries."""
 
 
 def init_site(folder: Path, answers: SiteAnswers, today: dt.date) -> list[Path]:
@@ -52,26 +68,27 @@ def init_site(folder: Path, answers: SiteAnswers, today: dt.date) -> list[Path]:
         "timezone": answers.timezone,
         "today": today.isoformat(),
         "privacy": answers.privacy,
+        "guestbook": GUESTBOOK[answers.host],
     }
     targets = {
         "journalgen.yaml": CONFIG_NAME,
         "welcome.md": f"content/entries/{today.isoformat()}-welcome.md",
         "about.md": "content/pages/about.md",
-        "netlify.toml": "netlify.toml",
         "gitignore": ".gitignore",
         "templates-README.md": "templates/README.md",
-        "requirements.txt": "requirements.txt",
         "photos-README.md": "content/photos/README.md",
     }
-    written = []
-    for name, rel in targets.items():
-        text = Template((SCAFFOLD_DIR / name).read_text(encoding="utf-8")).substitute(values)
-        target = folder / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        written.append(target)
+    made = {
+        rel: Template((SCAFFOLD_DIR / name).read_text(encoding="utf-8"))
+        .substitute(values)
+        .encode("utf-8")
+        for name, rel in targets.items()
+    }
+    made.update(hosts.journal_files(answers.host, schedule=answers.schedule))
+    for rel, data in made.items():
+        files.write_whole(folder / rel, data)
     (folder / "static").mkdir(exist_ok=True)
-    return written
+    return [folder / rel for rel in made]
 
 
 def new_entry(

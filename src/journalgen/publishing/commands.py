@@ -1,0 +1,150 @@
+"""`journalgen upgrade` and `journalgen schedule`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from journalgen import __version__
+from journalgen.publishing import hosts, vendor
+
+
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    site: argparse.ArgumentParser,
+) -> None:
+    upgrade = commands.add_parser(
+        "upgrade",
+        parents=[common, site],
+        help="move the journal to the journalgen installed here",
+        description="Rewrite the files journalgen keeps in the journal for publishing "
+        "(vendor/, requirements.txt, netlify.toml and its plugin, the GitHub workflows) "
+        "from the journalgen installed on this computer, and say what changed. Your "
+        "entries, pages, photos and settings are not touched.",
+    )
+    upgrade.add_argument(
+        "--host",
+        choices=hosts.HOSTS,
+        help="publish with this host from now on (default: the one the journal is set up for)",
+    )
+    upgrade.set_defaults(run=_run_upgrade)
+
+    schedule = commands.add_parser(
+        "schedule",
+        parents=[common, site],
+        help="list the entries that will appear later, and when",
+        description="List scheduled entries (with `publish_on`) and when each appears, "
+        "then the drafts and held farewells that wait for you. With --trigger, also set "
+        "up the hourly check that rebuilds the journal on Netlify once one comes due.",
+    )
+    schedule.add_argument(
+        "--trigger",
+        action="store_true",
+        help="write .github/workflows/journalgen-schedule.yml (Netlify, with the journal "
+        "kept on GitHub): rebuild once each scheduled entry comes due",
+    )
+    schedule.set_defaults(run=_run_schedule)
+
+
+def _run_upgrade(args: argparse.Namespace) -> int:
+    site_dir = Path(args.site)
+    _require_journal(site_dir)
+    host, schedule = hosts.detect(site_dir)
+    if args.host:
+        host = args.host
+    before = _versions(site_dir)
+    changed = hosts.write(site_dir, hosts.journal_files(host, schedule=schedule))
+    after = _versions(site_dir)
+    old_version = before.pop("journalgen", None)
+    after.pop("journalgen", None)
+    if not changed:
+        print(f"Nothing to change: the journal already builds with journalgen {__version__}.")
+        return 0
+    if old_version and old_version != __version__:
+        print(f"journalgen {old_version} → {__version__}")
+    elif not old_version:
+        print(f"The journal now builds with journalgen {__version__} from vendor/.")
+    for name in sorted(set(before) | set(after)):
+        if before.get(name) != after.get(name):
+            print(f"  {name}: {before.get(name, 'none')} → {after.get(name, 'removed')}")
+    print("Files rewritten: " + ", ".join(changed))
+    print("Build once (journalgen build), then commit these files with your journal.")
+    return 0
+
+
+def _versions(site_dir: Path) -> dict[str, str]:
+    """What the journal's requirements.txt installs: name → version (journalgen's from the
+    wheel's file name)."""
+    path = site_dir / vendor.REQUIREMENTS
+    if not path.is_file():
+        return {}
+    text = path.read_text(encoding="utf-8", errors="replace")
+    found = vendor.pinned_versions(text)
+    for line in text.splitlines():
+        name = line.strip().split(" ")[0].rsplit("/", 1)[-1]
+        if name.startswith("journalgen-") and name.endswith(".whl"):
+            found["journalgen"] = name.split("-")[1]
+    return found
+
+
+def _run_schedule(args: argparse.Namespace) -> int:
+    from journalgen import config
+    from journalgen.build import parse_sources
+    from journalgen.publishing import schedule
+    from journalgen.sources import discover
+
+    site_dir = Path(args.site)
+    settings = config.load(site_dir)
+    entries, _ = parse_sources(discover(site_dir).sources, settings)
+    now = dt.datetime.now(dt.UTC)
+    plan = schedule.planned(entries, now)
+    timed = [p for p in plan if p.when is not None]
+    waiting = [p for p in plan if p.when is None]
+    if not timed:
+        print("No entry is scheduled: nothing will appear by itself.")
+    for item in timed:
+        assert item.when is not None
+        local = item.when.astimezone(settings.zone)
+        print(
+            f"{local:%Y-%m-%d %H:%M %Z}  {item.entry.title}  "
+            f"({item.entry.source.rel}, in {_until(item.when - now)})"
+        )
+    if timed:
+        print(
+            "Each appears with the first build after its moment: on Netlify, set up the "
+            "hourly check with `journalgen schedule --trigger`; GitHub Pages checks by itself."
+        )
+    for item in waiting:
+        what = "held farewell" if item.entry.kind == "farewell" else "draft"
+        print(f"waits for you ({what}): {item.entry.title}  ({item.entry.source.rel})")
+    if args.trigger:
+        host, _ = hosts.detect(site_dir)
+        if host != "netlify":
+            print("GitHub Pages' workflow already checks every hour: nothing to set up.")
+            return 0
+        changed = hosts.write(site_dir, hosts.journal_files("netlify", schedule=True))
+        for rel in changed:
+            print(f"wrote {rel}")
+        print(
+            "Now add the secret NETLIFY_BUILD_HOOK on GitHub (see the comments at the top of "
+            f"{hosts.SCHEDULE_WORKFLOW}) and push."
+        )
+    return 0
+
+
+def _until(delta: dt.timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h {minutes % 60} min"
+    return f"{minutes // (24 * 60)} days"
+
+
+def _require_journal(site_dir: Path) -> None:
+    from journalgen import config
+
+    if not (site_dir / config.CONFIG_NAME).is_file():
+        config.load(site_dir)

@@ -1,0 +1,323 @@
+"""Publishing as a family does it: the files `journalgen init` writes install journalgen
+from the journal itself with every library pinned and hashed, headers come from one place,
+and scheduled entries cost one rebuild each (the trigger run against a local stand-in for
+the build hook). The builds on Netlify's own engine are in test_netlify_engine.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import http.server
+import json
+import subprocess
+import sys
+import threading
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+import yaml
+
+from conftest import SiteDir
+from journalgen import __version__
+from journalgen.cli import main
+from journalgen.publishing import headers, hosts, vendor
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _init(folder: Path, *extra: str) -> Path:
+    assert main(["init", str(folder), "--privacy", "private", *extra]) == 0
+    return folder
+
+
+def _requirements(folder: Path) -> list[tuple[str, list[str]]]:
+    """requirements.txt as (requirement, its hashes), continuation lines joined."""
+    text = (folder / "requirements.txt").read_text(encoding="utf-8")
+    joined = text.replace("\\\n", " ")
+    found = []
+    for line in joined.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        words = line.split()
+        found.append((words[0], [w.split("=", 1)[1] for w in words[1:]]))
+    return found
+
+
+def test_every_requirement_is_a_file_in_the_journal_or_an_exact_hashed_version(
+    tmp_path: Path,
+) -> None:
+    journal = _init(tmp_path / "j")
+    found = _requirements(journal)
+    names = [req for req, _ in found]
+    assert f"./vendor/journalgen-{__version__}-py3-none-any.whl" in names
+    for requirement, hashes in found:
+        assert hashes, f"{requirement} has no hash"
+        assert all(h.startswith("sha256:") for h in hashes)
+        if requirement.startswith("./"):
+            data = (journal / requirement).read_bytes()
+            assert hashes == ["sha256:" + hashlib.sha256(data).hexdigest()]
+        else:
+            assert "==" in requirement, f"{requirement} is not an exact version"
+    # Nothing is ever found by name alone: journalgen is not asked of the index.
+    assert not any(req.split("==")[0] == "journalgen" for req in names)
+
+
+def test_the_same_journalgen_gives_the_same_files(tmp_path: Path) -> None:
+    first = _init(tmp_path / "a")
+    second = _init(tmp_path / "b")
+    for rel in ("requirements.txt", f"vendor/journalgen-{__version__}-py3-none-any.whl"):
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+    # ...and `upgrade` with the same journalgen changes nothing.
+    capsys_out = subprocess.run(
+        [sys.executable, "-m", "journalgen", "upgrade", "--site", str(first)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Nothing to change" in capsys_out
+
+
+def test_the_vendored_wheel_holds_the_running_journalgen(tmp_path: Path) -> None:
+    import zipfile
+
+    journal = _init(tmp_path / "j")
+    wheel = journal / "vendor" / f"journalgen-{__version__}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        metadata = archive.read(f"journalgen-{__version__}.dist-info/METADATA").decode()
+        record = archive.read(f"journalgen-{__version__}.dist-info/RECORD").decode()
+    source = Path(vendor.__file__).parents[1]
+    for path in source.rglob("*"):
+        rel = path.relative_to(source)
+        if path.is_file() and "__pycache__" not in rel.parts:
+            assert f"journalgen/{rel.as_posix()}" in names, rel
+    assert "Requires-Dist: jinja2" in metadata.lower().replace(
+        "requires-dist: jinja2", "Requires-Dist: jinja2"
+    )
+    assert len(record.splitlines()) == len(names)
+
+
+def test_upgrade_moves_an_old_journal_and_says_what_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = _init(tmp_path / "j")
+    # A journal made by an older journalgen: another wheel, older pins, an older toml.
+    (journal / "vendor" / f"journalgen-{__version__}-py3-none-any.whl").rename(
+        journal / "vendor" / "journalgen-0.0.9-py3-none-any.whl"
+    )
+    old = (journal / "requirements.txt").read_text(encoding="utf-8")
+    old = old.replace(f"journalgen-{__version__}-", "journalgen-0.0.9-")
+    old = old.replace("jinja2==3.1.6", "jinja2==3.1.4")
+    (journal / "requirements.txt").write_text(old, encoding="utf-8")
+    (journal / "netlify.toml").write_text('[build]\ncommand = "journalgen build"\n')
+    capsys.readouterr()
+    assert main(["upgrade", "--site", str(journal)]) == 0
+    said = capsys.readouterr().out
+    assert f"journalgen 0.0.9 → {__version__}" in said
+    assert "jinja2: 3.1.4 → 3.1.6" in said
+    assert "netlify.toml" in said
+    assert not (journal / "vendor" / "journalgen-0.0.9-py3-none-any.whl").exists()
+    assert (journal / "vendor" / f"journalgen-{__version__}-py3-none-any.whl").is_file()
+    fresh = _init(tmp_path / "fresh")
+    for rel in ("requirements.txt", "netlify.toml"):
+        assert (journal / rel).read_bytes() == (fresh / rel).read_bytes(), rel
+
+
+def _toml_headers(path: Path) -> dict[str, dict[str, str]]:
+    settings = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {table["for"]: dict(table["values"]) for table in settings["headers"]}
+
+
+@pytest.mark.parametrize("privacy", ["private", "public", "password"])
+def test_headers_file_and_netlify_toml_agree_header_by_header(
+    tmp_path: Path, privacy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JOURNALGEN_PASSWORD", "family:a-long-phrase")
+    journal = tmp_path / "j"
+    assert main(["init", str(journal), "--privacy", privacy]) == 0
+    assert main(["build", "--site", str(journal), "--quiet"]) == 0
+    written = headers.parse_headers_file((journal / "output" / "_headers").read_text())
+    in_toml = _toml_headers(journal / "netlify.toml")
+    assert in_toml == headers.as_table(headers.FIXED)
+    for path, values in in_toml.items():
+        for name, value in values.items():
+            assert written[path][name] == value, (path, name)
+    extra = {
+        (path, name)
+        for path, values in written.items()
+        for name in values
+        if name not in in_toml.get(path, {})
+    }
+    expected = {
+        "public": set(),
+        "private": {("/*", "X-Robots-Tag")},
+        "password": {("/*", "X-Robots-Tag"), ("/*", "Basic-Auth")},
+    }[privacy]
+    assert extra == expected
+    # The password is never written into a file that is kept in git.
+    assert "a-long-phrase" not in (journal / "netlify.toml").read_text()
+
+
+def test_this_repository_sends_the_same_headers_as_a_new_journal() -> None:
+    assert _toml_headers(REPO / "netlify.toml") == headers.as_table(headers.FIXED)
+
+
+def test_netlify_toml_names_no_plugin_from_a_registry(tmp_path: Path) -> None:
+    for path in (_init(tmp_path / "j") / "netlify.toml", REPO / "netlify.toml"):
+        settings = tomllib.loads(path.read_text(encoding="utf-8"))
+        for plugin in settings.get("plugins", []):
+            package = plugin["package"]
+            assert package.startswith("./"), package
+            assert (path.parent / package / "manifest.yml").is_file(), package
+
+
+# --- Scheduled entries -------------------------------------------------------------------
+
+
+def test_every_build_publishes_when_the_next_scheduled_entry_comes_due(site: SiteDir) -> None:
+    site.entry("2026-11-01-old.md", "title: Old\ndate: 2026-11-01")
+    site.entry(
+        "2026-11-30-soon.md", "title: Soon\ndate: 2026-11-30 09:00\npublish_on: 2026-11-30 09:00"
+    )
+    site.entry(
+        "2026-12-24-later.md", "title: Later\ndate: 2026-12-24\npublish_on: 2026-12-24 08:00"
+    )
+    site.entry(
+        "2026-11-25-draft.md", "title: Draft\ndate: 2026-11-25\npublish_on: 2026-11-25\ndraft: true"
+    )
+    site.build()
+    data = json.loads(site.read("schedule.json"))
+    assert data == {"next_update": "2026-11-30T09:00:00Z"}  # Europe/London is UTC in November
+    for text in (site.read("schedule.json"),):
+        assert "Soon" not in text and "later" not in text
+    site.build(now=dt.datetime(2026, 12, 25, tzinfo=dt.UTC))
+    assert json.loads(site.read("schedule.json")) == {"next_update": None}
+
+
+def test_schedule_lists_what_will_appear_and_when(
+    site: SiteDir, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.entry(
+        "2099-01-01-far.md", "title: Far away\ndate: 2099-01-01 10:00\npublish_on: 2099-01-01 10:00"
+    )
+    site.entry("2026-11-25-draft.md", "title: Not yet\ndate: 2026-11-25\ndraft: true")
+    assert main(["schedule", "--site", str(site.root)]) == 0
+    said = capsys.readouterr().out
+    assert "2099-01-01 10:00 GMT  Far away" in said
+    assert "waits for you (draft): Not yet" in said
+
+
+class _Stand_in(http.server.BaseHTTPRequestHandler):
+    """The published site (schedule.json) and the build hook, in one server."""
+
+    schedule: ClassVar[dict[str, Any]] = {"next_update": None}
+    calls: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        if self.path != "/journal/schedule.json":
+            self.send_error(404)
+            return
+        body = json.dumps(self.schedule).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        self.rfile.read(length)
+        self.calls.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def _stand_in() -> Iterator[tuple[str, type[_Stand_in]]]:
+    handler = type("Handler", (_Stand_in,), {"calls": [], "schedule": {"next_update": None}})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _run_trigger(journal: Path, site_url: str, hook: str, now: str) -> str:
+    """The trigger script exactly as the journal carries it, with Python's standard library
+    only (-I: no journalgen, no site packages), its clock set by faketime-free means: a
+    small wrapper that passes `now`."""
+    script = journal / hosts.TRIGGER_SCRIPT
+    code = (
+        "import datetime as dt, runpy, sys\n"
+        f"module = runpy.run_path({str(script)!r})\n"
+        f"sys.exit(module['main'](sys.argv[1:], now=dt.datetime.fromisoformat({now!r})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", code, "--site-url", site_url, "--hook", hook],
+        capture_output=True,
+        text=True,
+        cwd=journal,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_the_trigger_calls_the_build_hook_once_when_an_entry_comes_due(tmp_path: Path) -> None:
+    journal = _init(tmp_path / "j", "--schedule")
+    workflow = yaml.safe_load((journal / hosts.SCHEDULE_WORKFLOW).read_text())
+    steps = workflow["jobs"]["trigger"]["steps"]
+    assert any(step.get("run") == f"python3 {hosts.TRIGGER_SCRIPT}" for step in steps)
+    with _stand_in() as (address, handler):
+        site, hook = f"{address}/journal/", f"{address}/build_hooks/abc"
+        assert "Nothing is scheduled" in _run_trigger(journal, site, hook, "2026-12-01T10:00+00:00")
+        handler.schedule = {"next_update": "2026-12-02T09:00:00Z"}
+        for now in ("2026-12-01T10:00+00:00", "2026-12-02T08:59+00:00"):
+            assert "no build yet" in _run_trigger(journal, site, hook, now)
+        assert handler.calls == []
+        said = _run_trigger(journal, site, hook, "2026-12-02T09:07+00:00")
+        assert "Build hook called" in said
+        assert handler.calls == ["/build_hooks/abc"]
+        # The rebuilt site names the next moment (or none): no second call for the same entry.
+        handler.schedule = {"next_update": None}
+        _run_trigger(journal, site, hook, "2026-12-02T10:07+00:00")
+        assert handler.calls == ["/build_hooks/abc"]
+
+
+def test_the_trigger_reads_what_a_real_build_published(tmp_path: Path) -> None:
+    journal = _init(tmp_path / "j", "--schedule")
+    (journal / "content" / "entries" / "2099-01-01-later.md").write_text(
+        '---\ntitle: "Later"\ndate: 2099-01-01 09:00\npublish_on: 2099-01-01 09:00\n---\n\nText.\n'
+    )
+    assert main(["build", "--site", str(journal), "--quiet"]) == 0
+    with _served_output(journal / "output") as address:
+        said = _run_trigger(journal, address, address + "hook", "2026-12-01T00:00+00:00")
+    assert "2099-01-01T09:00:00+00:00" in said and "no build yet" in said
+
+
+@contextmanager
+def _served_output(folder: Path) -> Iterator[str]:
+    import functools
+
+    from browserpages import _QuietHandler
+
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
