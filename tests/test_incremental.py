@@ -219,10 +219,10 @@ def test_a_corrupt_parse_cache_is_ignored(tmp_path: Path) -> None:
     journal.add()
     journal.write(tmp_path)
     build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
-    cached = [path for path in (tmp_path / PARSED_CACHE).rglob("*.pickle")]
+    cached = [path for path in (tmp_path / PARSED_CACHE).rglob("*.store")]
     assert cached, "the build kept no parse on disk"
     for path in cached:
-        path.write_bytes(b"not a pickle")
+        path.write_bytes(b"not a store")
     before = files(tmp_path / "output")
     build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
     assert files(tmp_path / "output") == before
@@ -286,7 +286,7 @@ def test_a_write_failing_halfway_leaves_the_previous_output(
     written: list[Path] = []
 
     def full_disk(self: Path, data: bytes) -> int:
-        if self.name.endswith(".tmp") and "journalgen-" in self.name:
+        if any(".building-" in part for part in self.parts):
             written.append(self)
             if len(written) == 5:
                 raise OSError(28, "No space left on device")
@@ -363,6 +363,7 @@ def test_a_file_replaced_by_a_folder_and_back(tmp_path: Path) -> None:
             p.name for p in out.rglob("*") if p.name.endswith(".tmp") or "parking" in p.name
         ]
         assert not leftovers
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".output")) == []
 
 
 def test_a_template_mistake_found_while_writing_leaves_the_output(tmp_path: Path) -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
 import shutil
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ import jinja2
 import markdown_it
 import mdit_py_plugins
 
-from journalgen import __version__, render
+from journalgen import __version__, render, safestore
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page
 from journalgen.keys import Key
@@ -45,7 +44,7 @@ ParsedKey = tuple[str, str, str, str]
 PARSED_CACHE = Path(".cache") / "journalgen" / "parsed"
 """Where a site's parsed files are kept between builds (inside the site folder)."""
 
-PARSE_CACHE_FORMAT = "3"
+PARSE_CACHE_FORMAT = "4"
 
 SHARDS = 32
 """Parses are kept in this many files: one read per file is much faster than one per
@@ -245,15 +244,16 @@ class BuildCache:
         self._index = {}
         assert self.folder is not None
         for number in range(SHARDS):
-            kept = _load_pickle(self.folder / f"shard-{number:02d}.pickle")
+            kept = _load(self.folder / f"shard-{number:02d}.store")
             if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == self._disk_prefix:
                 if isinstance(kept[1], dict):
                     self._disk.update(kept[1])
             else:
                 self._dirty.add(number)  # stale or missing: rewrite it
-        kept = _load_pickle(self.folder / "index.pickle")
+        kept = _load(self.folder / "index.store")
         if isinstance(kept, dict):
             self._index = kept
+        _remove_pickles(self.folder.parent)
 
     def flush(self) -> None:
         """Write the shards that changed (each written beside and renamed, so a reader never
@@ -267,11 +267,11 @@ class BuildCache:
                 if shard is not None:
                     shard[key] = value
             for number, content in shards.items():
-                _store(self.folder / f"shard-{number:02d}.pickle", (self._disk_prefix, content))
+                _store(self.folder / f"shard-{number:02d}.store", (self._disk_prefix, content))
             self._dirty = set()
             _remove_old_layout(self.folder)
         if self._index_dirty:
-            _store(self.folder / "index.pickle", self._index)
+            _store(self.folder / "index.store", self._index)
             self._index_dirty = False
 
     def environment(self, config: SiteConfig, site_dir: Path) -> jinja2.Environment:
@@ -280,8 +280,9 @@ class BuildCache:
         self.templates = _template_fingerprint(site_dir)
         key = (config, str(site_dir.absolute()), self.templates)
         if self._env is None or key != self._env_key:
-            compiled = self.folder.parent / "templates" if self.folder is not None else None
-            self._env = render.environment(config, site_dir, compiled)
+            # Compiled templates are kept in memory only: Jinja's files of compiled templates
+            # are Python code that would run when loaded.
+            self._env = render.environment(config, site_dir)
             self._env_key = key
         return self._env
 
@@ -311,12 +312,12 @@ class BuildCache:
         for number in range(PART_SHARDS):
             new = new_parts.get(number, {})
             if new.keys() != old_parts.get(number, {}).keys():
-                _store(file.with_name(f"{file.stem}-parts-{number:02d}.pickle"), new)
+                _store(file.with_name(f"{file.stem}-parts-{number:02d}.store"), new)
 
     def _output_file(self, name: str) -> Path:
         assert self.folder is not None
         digest = hashlib.sha256(name.encode()).hexdigest()[:32]
-        return self.folder.parent / "outputs" / f"v{OUTPUT_FORMAT}-{digest}.pickle"
+        return self.folder.parent / "outputs" / f"v{OUTPUT_FORMAT}-{digest}.store"
 
 
 class LinkMemo(MutableMapping[bytes, Linked]):
@@ -359,7 +360,7 @@ class SavedOutput:
     """The output's folders as it left them (writer.folder_times)."""
 
 
-OUTPUT_FORMAT = "3"
+OUTPUT_FORMAT = "4"
 """Raise when `SavedOutput` or `FileState` change shape."""
 
 
@@ -384,12 +385,12 @@ def _part_shards(fragments: Mapping[Key, str]) -> dict[int, dict[Key, str]]:
 
 
 def _load_output(file: Path) -> SavedOutput | None:
-    found = _load_pickle(file)
+    found = _load(file)
     if not isinstance(found, SavedOutput):
         return None  # missing or unreadable: the next build renders everything
     fragments: dict[Key, str] = {}
     for number in range(PART_SHARDS):
-        part = _load_pickle(file.with_name(f"{file.stem}-parts-{number:02d}.pickle"))
+        part = _load(file.with_name(f"{file.stem}-parts-{number:02d}.store"))
         if isinstance(part, dict):
             fragments.update(part)
     return SavedOutput(found.files, fragments, found.folders)
@@ -419,13 +420,20 @@ def _key(source: Source) -> ParsedKey:
     return (str(source.path), source.rel, source.kind, source.digest)
 
 
-def _load_pickle(file: Path) -> object:
-    """What `_store` kept in `file`; None when there is none or it cannot be read."""
-    try:
-        with file.open("rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # missing, truncated, corrupt or from another version: parse again
-        return None
+def _load(file: Path) -> object:
+    """What `_store` kept in `file`; None when there is none or it cannot be read (a
+    corrupt or foreign file is ignored with a notice, and made again)."""
+    return safestore.load(file)
+
+
+def _remove_pickles(folder: Path) -> None:
+    """Earlier versions kept pickles here (and Jinja's compiled templates, which are code):
+    never loaded again, so removed."""
+    shutil.rmtree(folder / "templates", ignore_errors=True)
+    with contextlib.suppress(OSError):
+        for path in folder.glob("*/*.pickle"):
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 def _shard(key: ParsedKey) -> int:
@@ -441,14 +449,5 @@ def _remove_old_layout(folder: Path) -> None:
 
 
 def _store(file: Path, content: object) -> None:
-    """Keep `content` on disk (written beside and renamed, so a reader never sees half of
-    it); a disk that refuses is no reason to fail the build."""
-    temp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        with temp.open("wb") as handle:
-            pickle.dump(content, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, file)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+    """Keep `content` on disk, whole or not at all (safestore: loading it runs no code)."""
+    safestore.store(file, content)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import errno
+import os
+import re
 import sys
 import time
 import traceback
@@ -33,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     try:
-        code: int = args.run(args)
+        code: int = _run_locked(args) if getattr(args, "locks", None) else args.run(args)
         return code
     except JournalError as err:
         site_dir = getattr(args, "site", None)
@@ -45,16 +49,70 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nStopped.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # Whoever read our output stopped reading (`journalgen guestbook list | head`).
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except OSError as err:
+        message = _disk_problem(err)
+        if message is None or args.debug:
+            if args.debug:
+                raise
+            return _unexpected()
+        print("error: " + message, file=sys.stderr)
+        return EXIT_USER_ERROR
     except Exception:
         if args.debug:
             raise
-        print(
-            "journalgen ran into a problem it did not expect (this is a bug in journalgen, "
-            "not in your journal). Run the same command with --debug and include what it "
-            "prints when you report it.",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL_ERROR
+        return _unexpected()
+
+
+def _unexpected() -> int:
+    print(
+        "journalgen ran into a problem it did not expect (this is a bug in journalgen, "
+        "not in your journal). Run the same command with --debug and include what it "
+        "prints when you report it.",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL_ERROR
+
+
+_DISK_REASONS = {
+    errno.ENOSPC: ("the disk is full", "Free some space on it"),
+    errno.EDQUOT: ("your share of the disk (quota) is used up", "Free some space"),
+    errno.EROFS: ("the disk is read-only", "Use a folder you can write to"),
+    errno.EACCES: ("you may not write there", "Check the folder's permissions"),
+    errno.EPERM: ("you may not write there", "Check the folder's permissions"),
+}
+
+
+def _disk_problem(err: OSError) -> str | None:
+    """A plain message for a disk that refuses to be written (full, read-only, not ours):
+    the writer has already put everything back as it was."""
+    found = _DISK_REASONS.get(err.errno or 0)
+    if found is None:
+        return None
+    reason, todo = found
+    where = Path(os.fsdecode(err.filename)) if err.filename else None
+    folder = where.parent if where is not None and not where.is_dir() else where
+    # The new site is made beside the output folder, under a name the person never saw.
+    shown = re.sub(r"(^|/)\.([^/]+)\.building-\d+(?=/|$)", r"\1\2", str(folder or ""))
+    named = f" in {shown}" if shown else ""
+    return (
+        f"journalgen could not write{named}: {reason}. Nothing was half-written: your "
+        f"journal and the previous output are as they were. {todo}, then run the command "
+        "again."
+    )
+
+
+def _run_locked(args: argparse.Namespace) -> int:
+    """Run a command that writes the journal or its output while holding its lock."""
+    from journalgen import lock
+
+    with lock.held(Path(args.site), f"journalgen {args.locks}"):
+        code: int = args.run(args)
+        return code
 
 
 def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
@@ -119,7 +177,7 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
         help="stop with an error on anything that is otherwise a warning, such as a photo "
         "without a description (alt text) or a link to a missing entry",
     )
-    build_cmd.set_defaults(run=_run_build)
+    build_cmd.set_defaults(run=_run_build, locks="build")
     if only_build:
         return parser
     from journalgen import deploycheck, farewell, guestbook_cli
@@ -196,7 +254,7 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
         action="store_true",
         help="mark it as a draft, so it is not published until you remove the `draft: true` line",
     )
-    new_cmd.set_defaults(run=_run_new)
+    new_cmd.set_defaults(run=_run_new, locks="new")
     _add_live_commands(commands, [common, site])
     deploycheck.register(commands, common, site)
     farewell.register(commands, common, site)

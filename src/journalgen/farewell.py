@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
+import glob
 import re
 import sys
 from dataclasses import dataclass
@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from journalgen import config as config_module
-from journalgen import sources
+from journalgen import faults, files, sources
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, parse_entry
 from journalgen.errors import JournalError, Problem
@@ -296,7 +296,7 @@ def register(
         action="store_true",
         help="only show what would change; no file is touched",
     )
-    publish_cmd.set_defaults(run=_run_publish)
+    publish_cmd.set_defaults(run=_run_publish, locks="farewell publish")
 
 
 def _run_status(args: argparse.Namespace) -> int:
@@ -416,31 +416,37 @@ def _cannot_edit(entry: Entry, when: dt.datetime, why: str) -> JournalError:
 
 
 def _save(path: Path, site_dir: Path, new_text: str, when: dt.datetime) -> Path:
-    """Keep a copy of the file's bytes, then replace the file in one step."""
+    """Keep a copy of the file's bytes, then replace the file in one step. Each is written
+    whole or not at all, so the command can simply be run again after a crash: a backup
+    already holding these bytes is used again, never doubled."""
     original = sources.read_bytes(path)
     folder = site_dir / sources.CONTENT_DIR / BACKUP_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    files.remove_temporaries(folder)
+    files.remove_temporaries(path.parent)
+    same = [
+        earlier
+        for earlier in sorted(folder.glob(f"{glob.escape(path.stem)}.before-publish-*"))
+        if sources.read_bytes(earlier) == original
+    ]
     stem = f"{path.stem}.before-publish-{when:%Y%m%d-%H%M}"
-    backup = folder / f"{stem}{path.suffix}"
+    backup = same[0] if same else folder / f"{stem}{path.suffix}"
     counter = 2
-    while backup.exists():
+    while not same and backup.exists():
         backup = folder / f"{stem}-{counter}{path.suffix}"
         counter += 1
-    with backup.open("xb") as handle:
-        handle.write(original)
+    if not same:
+        files.write_whole(backup, original, exclusive=True)
     data = new_text.encode("utf-8")
     if original.startswith(b"\xef\xbb\xbf"):
         data = b"\xef\xbb\xbf" + data  # keep the byte-order mark some editors write
-    temporary = path.with_name(f".{path.name}.publishing")
-    temporary.write_bytes(data)
     if sources.read_bytes(path) != original:
-        temporary.unlink()
         raise JournalError.at(
             path,
             "the file changed while it was being published; nothing was changed",
             hint="Save it in your editor, then run the command again.",
         )
-    os.replace(temporary, path)
+    faults.point("farewell-replace")
+    files.write_whole(path, data)
     return backup
 
 

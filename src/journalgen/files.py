@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
+
+from journalgen import faults
+
+_TEMPORARY = re.compile(r"^\..+\.journalgen-\d+\.tmp$|^\..+\.publishing$")
+"""Names of the temporary files `write_whole` makes (and older versions' `.NAME.publishing`)."""
 
 
 def write_whole(path: Path, data: bytes, *, exclusive: bool = False) -> None:
@@ -19,9 +25,9 @@ def write_whole(path: Path, data: bytes, *, exclusive: bool = False) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        faults.point("whole")
         if exclusive:
-            os.link(temporary, path)  # atomic, and refuses an existing name
-            os.unlink(temporary)
+            _link_exclusive(temporary, path)
         else:
             os.replace(temporary, path)
     except BaseException:
@@ -47,3 +53,31 @@ def sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+def _link_exclusive(temporary: Path, path: Path) -> None:
+    """Give `temporary` the name `path` unless that name exists (in one step where the
+    disk can link; else with a check just before, as one writer holds the journal)."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if path.exists():
+            raise FileExistsError(path) from None
+        os.replace(temporary, path)
+        return
+    os.unlink(temporary)
+
+
+def remove_temporaries(folder: Path) -> list[str]:
+    """Delete the temporary files a killed journalgen command left in `folder` (only one
+    command writes a journal at a time, so none is in use); their names."""
+    removed = []
+    with contextlib.suppress(OSError):
+        for item in os.scandir(folder):
+            if _TEMPORARY.match(item.name) and item.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(item.path)
+                    removed.append(item.name)
+    return removed

@@ -17,18 +17,18 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
-import pickle
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from journalgen import safestore
 from journalgen.errors import Problem
 
 CACHE = Path(".cache") / "journalgen" / "fresh"
 """Inside the site folder."""
 
-FORMAT = "2"
+FORMAT = "3"
 INPUT_FOLDERS = ("content", "templates", "static")
 CONFIG_NAME = "journalgen.yaml"
 PASSWORD_VARIABLE = "JOURNALGEN_PASSWORD"
@@ -87,7 +87,7 @@ def _installed() -> str:
 
 
 def _record_file(site_dir: Path, ident: str) -> Path:
-    return site_dir / CACHE / f"{ident[:32]}.pickle"
+    return site_dir / CACHE / f"{ident[:32]}.store"
 
 
 def scan_inputs(site_dir: Path) -> tuple[Signature, ...]:
@@ -149,12 +149,8 @@ def _stat(item: os.DirEntry[str]) -> os.stat_result | None:
 def check(site_dir: Path, out_dir: Path, ident: str, now: dt.datetime) -> Summary | None:
     """The last build's summary when its output is still what a build would write now;
     None when something changed (or there is no record)."""
-    try:
-        with _record_file(site_dir, ident).open("rb") as handle:
-            record = pickle.load(handle)
-    except Exception:  # no record, or an unreadable one: build
-        return None
-    if not isinstance(record, Record):
+    record = safestore.load(_record_file(site_dir, ident))
+    if not isinstance(record, Record):  # no record, or an unreadable one: build
         return None
     if record.valid_until is not None and now >= record.valid_until:
         return None
@@ -175,15 +171,7 @@ def keep(
     """Note what a successful build read (`inputs`, scanned before it read anything) and
     left in `out_dir`. A disk that refuses is no reason to fail the build."""
     record = Record(inputs, scan_outputs(out_dir), valid_until, summary)
-    file = _record_file(site_dir, ident)
-    temp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temp, file)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+    safestore.store(_record_file(site_dir, ident), record)
 
 
 def forget(site_dir: Path, ident: str) -> None:

@@ -43,7 +43,7 @@ from typing import Any
 import yaml
 
 from journalgen import config as config_module
-from journalgen import sources
+from journalgen import faults, files, sources
 from journalgen.config import SiteConfig
 from journalgen.errors import JournalError, Problem
 from journalgen.guestbook import (
@@ -436,7 +436,7 @@ def register(
         "(the hidden honeypot field filled in) and those Netlify flagged as spam are dropped.",
     )
     import_cmd.add_argument("file", metavar="FILE", help="the CSV or JSON file from Netlify")
-    import_cmd.set_defaults(run=_run_import)
+    import_cmd.set_defaults(run=_run_import, locks="guestbook import")
 
     list_cmd = actions.add_parser(
         "list",
@@ -465,7 +465,7 @@ def register(
         "enough when no other message starts the same way)",
     )
     approve.add_argument("--all", action="store_true", help="approve every message that is waiting")
-    approve.set_defaults(run=_run_approve)
+    approve.set_defaults(run=_run_approve, locks="guestbook approve")
 
     reject = actions.add_parser(
         "reject",
@@ -483,7 +483,7 @@ def register(
         help="a message's ID as `journalgen guestbook list` shows it (its beginning is "
         "enough when no other message starts the same way)",
     )
-    reject.set_defaults(run=_run_reject)
+    reject.set_defaults(run=_run_reject, locks="guestbook reject")
 
 
 def _print_help(parser: argparse.ArgumentParser) -> int:
@@ -507,12 +507,13 @@ def _run_import(args: argparse.Namespace) -> int:
         ) from err
     submissions = read_export(data, export)
     known = existing_keys(sources.guestbook_files(site_dir))
-    report, files = plan_import(submissions, config, known, export.name, export)
+    report, planned = plan_import(submissions, config, known, export.name, export)
     pending = _guestbook_dir(site_dir) / sources.PENDING_DIR
-    for name, text in files:
-        pending.mkdir(parents=True, exist_ok=True)
-        with (pending / name).open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+    files.remove_temporaries(pending)
+    for number, (name, text) in enumerate(planned, 1):
+        faults.point("import", number)
+        # Whole or not at all: a message is counted as imported only once all of it is here.
+        files.write_text_whole(pending / name, text, exclusive=True)
     for problem in report.skipped:
         print("skipped: " + problem.format(Path.cwd()), file=sys.stderr)
     print(report.summary())
@@ -640,8 +641,11 @@ def _run_approve(args: argparse.Namespace) -> int:
             )
     if problems:
         raise JournalError(problems)
-    for path in chosen:
-        path.rename(target / path.name)
+    for number, path in enumerate(chosen, 1):
+        faults.point("approve", number)
+        path.rename(target / path.name)  # one step each: approved or still pending
+    files.sync_folder(target)
+    files.sync_folder(path.parent if chosen else target)
     count = len(chosen)
     if not count:
         print("No messages are waiting for approval.")

@@ -20,6 +20,7 @@ from types import FrameType
 from typing import TextIO
 
 from journalgen import config as config_module
+from journalgen import lock
 from journalgen.build import BuildOptions, BuildReport, build
 from journalgen.cache import PARSED_CACHE, BuildCache
 from journalgen.changes import PREVIEW_DIR, Batch, ChangeFilter
@@ -83,7 +84,8 @@ class Rebuilder:
 
     def _build(self) -> Outcome:
         try:
-            report = build(self.options, self.cache)
+            with lock.held(self.options.site_dir, "journalgen serve (or watch)"):
+                report = build(self.options, self.cache)
         except JournalError as err:
             return Outcome(False, None, _format_problems(err, self._base()))
         except Exception as err:  # a bug or a full disk must not stop the preview

@@ -127,7 +127,12 @@ def new_entry(
     if draft:
         lines.append("draft: true")
     lines += ["---", "", "Write your update here. A blank line starts a new paragraph.", ""]
-    folder.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as handle:
-        handle.write("\n".join(lines))
+    try:
+        files.write_text_whole(path, "\n".join(lines), exclusive=True)
+    except FileExistsError:
+        raise JournalError.at(
+            path,
+            "an entry with this name already exists",
+            hint="Open it in your editor, or choose another title.",
+        ) from None
     return path

@@ -1,25 +1,29 @@
 """The one place that writes the built site.
 
-A first build writes a complete new folder and swaps it in. Later builds write only the
-files whose bytes change, each first beside its place, and rename them in once all are
-written; then the files of deleted or re-drafted entries are removed. A failed build leaves
-the previous output exactly as it was, and unchanged files keep their time, so deploy tools
-skip them.
+Every build makes the new site in a folder beside the output folder (unchanged files as
+hard links to the previous build's) and exchanges the two in one step, so the output folder
+is always one whole build: a build that fails, is killed or runs out of disk leaves the
+previous output exactly as it was. Unchanged files keep their inode and time, so deploy
+tools skip them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import filecmp
+import glob
 import hashlib
 import json
 import os
 import re
 import shutil
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from journalgen import faults
 from journalgen.errors import JournalError
 from journalgen.outputs import Copy, Kept, Output
 
@@ -157,23 +161,63 @@ def write(
     out_dir: Path,
     previous: OutputState | None = None,
 ) -> tuple[WriteReport, OutputState]:
-    """Write the site into `out_dir`; return what was written and the folder's new state.
+    """Write the site; return what was written and the output folder's new state.
 
-    `outputs` may be a generator: each file is written (under a temporary name) as soon as
-    it is made, so a large site is never held in memory whole.
+    The new site is made in a folder beside the output folder: files that did not change
+    are hard links to the previous build's (they keep their inode and time, so deploy tools
+    skip them), the others are written there as they are made (`outputs` may be a
+    generator: a large site is never in memory whole). Only when all of it is written are
+    the two folders exchanged in one step (`renameat2(RENAME_EXCHANGE)` on Linux; elsewhere
+    two renames, between which there is no output folder at all, never a mixed one), and
+    the previous build is deleted. So at every moment a deploy or a crash could see it,
+    the output folder holds the whole previous build or the whole new one. A symlinked
+    output folder stays a link: the folder it points to receives the site.
 
-    `previous`: the files the last build left intact (see `intact`). With it, only files
-    whose bytes change are written, each first into a temporary file beside it; only when
-    every one of them is written are they renamed into place, and then the files the site
-    no longer has are deleted. Without it (a first build, or a folder of unknown state),
-    everything is written into a new folder which is swapped in whole. Either way, a build
-    that fails (a template mistake half-way, a full disk) leaves the previous output as it
-    was.
+    `previous`: the files the last build left intact (see `intact`).
     """
-    out_dir = out_dir.absolute()
-    if previous and _manifest(out_dir) is not None:
-        return _write_in_place(outputs, copies, out_dir, previous)
-    return _write_staged(outputs, copies, out_dir, previous or {})
+    target = Path(os.path.realpath(out_dir))
+    remove_leftovers(target)
+    staging = target.with_name(f".{target.name}.building-{os.getpid()}")
+    staging.mkdir(parents=True)
+    state: OutputState = {}
+    files = 0
+    totals = [0]
+    try:
+        for number, (rel, item) in enumerate(
+            _items(outputs, copies, previous or {}, target, totals), 1
+        ):
+            faults.point("write", number)
+            files += rel != MANIFEST
+            path = staging.joinpath(*PurePosixPath(rel).parts)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(item, FileState):
+                _link_or_copy(target.joinpath(*PurePosixPath(rel).parts), path)
+                state[rel] = _state_of(path, item.key)
+                continue
+            if isinstance(item.content, bytes):
+                if not _reuse(target, rel, item.content, path):
+                    path.write_bytes(item.content)
+            elif not _reuse_copy(target, Copy(rel, item.content), path):
+                shutil.copyfile(item.content, path)
+            state[rel] = _state_of(path, item.key)
+        faults.point("exchange")
+        _exchange(staging, target)
+        faults.point("exchanged")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)  # now the previous build
+    faults.point("cleaned")
+    return WriteReport(files=files, bytes=totals[0]), state
+
+
+def _link_or_copy(old: Path, new: Path) -> None:
+    """A file of the previous build, unchanged, into the new one (copied, time kept, on
+    disks that cannot link)."""
+    try:
+        os.link(old, new)
+    except OSError:
+        shutil.copy2(old, new)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,20 +272,13 @@ def _items(
     yield MANIFEST, old if old is not None and old.key == key else _Write(data, key)
 
 
-def _put(content: bytes | Path, target: Path) -> None:
-    if isinstance(content, bytes):
-        target.write_bytes(content)
-    else:
-        shutil.copyfile(content, target)
-
-
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _same_bytes(out_dir: Path, rel: str, old: FileState, data: bytes) -> bool:
     """True when the file in place already holds `data` (a page made from a new key that
-    came out the same): it is then left alone, keeping its time."""
+    came out the same): it is then linked, keeping its time."""
     if old.size != len(data):
         return False
     try:
@@ -253,139 +290,6 @@ def _same_bytes(out_dir: Path, rel: str, old: FileState, data: bytes) -> bool:
 def _state_of(path: Path, key: bytes) -> FileState:
     found = path.stat()
     return FileState(found.st_size, found.st_mtime_ns, found.st_ino, key)
-
-
-def _write_in_place(
-    outputs: Iterable[Output | Kept], copies: Iterable[Copy], out_dir: Path, previous: OutputState
-) -> tuple[WriteReport, OutputState]:
-    """Write the changed files beside their places, rename them in, delete stale files.
-
-    A file whose place is taken by something of the previous build (a folder where a file
-    goes, or a file where a folder goes) is written into a parking folder and moved in
-    once the stale things are deleted."""
-    old_files = _manifest(out_dir) or set()
-    suffix = f".journalgen-{os.getpid()}.tmp"
-    parking = out_dir / f".journalgen-parking-{os.getpid()}"
-    temps: list[tuple[Path, Path, bytes]] = []
-    parked: list[tuple[Path, Path, bytes]] = []
-    made_dirs: list[Path] = []
-    state: OutputState = {}
-    rels: list[str] = []
-    totals = [0]
-    try:
-        for rel, item in _items(outputs, copies, previous, out_dir, totals):
-            if rel != MANIFEST:
-                rels.append(rel)
-            if isinstance(item, FileState):
-                state[rel] = item
-                continue
-            target = out_dir.joinpath(*PurePosixPath(rel).parts)
-            try:
-                if target.is_dir():
-                    raise _Conflict(rel)
-                _make_parents(target.parent, out_dir, made_dirs)
-                temp = target.with_name(f".{target.name}{suffix}")
-                temps.append((temp, target, item.key))
-            except _Conflict:
-                parking.mkdir(exist_ok=True)
-                temp = parking / str(len(parked))
-                parked.append((temp, target, item.key))
-            _put(item.content, temp)
-    except BaseException:
-        for temp, _target, _key in temps:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-        shutil.rmtree(parking, ignore_errors=True)
-        for folder in reversed(made_dirs):
-            with contextlib.suppress(OSError):
-                folder.rmdir()
-        raise
-    for temp, target, key in temps:
-        os.replace(temp, target)
-        state[target.relative_to(out_dir).as_posix()] = _state_of(target, key)
-    _delete_stale(out_dir, old_files - {*rels, MANIFEST})
-    for temp, target, key in parked:
-        _clear_way(target, out_dir)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temp, target)
-        state[target.relative_to(out_dir).as_posix()] = _state_of(target, key)
-    shutil.rmtree(parking, ignore_errors=True)
-    return WriteReport(files=len(rels), bytes=totals[0]), state
-
-
-class _Conflict(Exception):
-    """A folder stands where a file goes, or a file where a folder goes."""
-
-
-def _clear_way(target: Path, out_dir: Path) -> None:
-    """Remove what stands in `target`'s way: only leftovers of the previous build can (the
-    stale files are already deleted; a folder left here held only stale files)."""
-    if target.is_dir():
-        shutil.rmtree(target)
-    for folder in reversed(target.parents):
-        if folder.is_relative_to(out_dir) and folder != out_dir and folder.is_file():
-            folder.unlink()
-
-
-def _make_parents(folder: Path, out_dir: Path, made: list[Path]) -> None:
-    """Make `folder` and the folders above it (inside `out_dir`), remembering new ones."""
-    missing: list[Path] = []
-    while folder != out_dir and not folder.is_dir():
-        if folder.exists():
-            raise _Conflict(str(folder))
-        missing.append(folder)
-        folder = folder.parent
-    for new in reversed(missing):
-        new.mkdir()
-        made.append(new)
-
-
-def _delete_stale(out_dir: Path, stale: set[str]) -> None:
-    """Delete what the previous build wrote and this one did not (and emptied folders)."""
-    folders: set[Path] = set()
-    for rel in stale:
-        if ".." in PurePosixPath(rel).parts or PurePosixPath(rel).is_absolute():
-            continue
-        target = out_dir.joinpath(*PurePosixPath(rel).parts)
-        with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            target.unlink()
-        folders.update(p for p in target.parents if p.is_relative_to(out_dir) and p != out_dir)
-    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
-        with contextlib.suppress(OSError):
-            folder.rmdir()  # only when empty
-
-
-def _write_staged(
-    outputs: Iterable[Output | Kept], copies: Iterable[Copy], out_dir: Path, previous: OutputState
-) -> tuple[WriteReport, OutputState]:
-    """Write everything into a fresh folder beside `out_dir`, then swap it into place."""
-    staging = out_dir.with_name(f".{out_dir.name}.building-{os.getpid()}")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    state: OutputState = {}
-    files = 0
-    totals = [0]
-    try:
-        for rel, item in _items(outputs, copies, previous, out_dir, totals):
-            files += rel != MANIFEST
-            target = staging.joinpath(*PurePosixPath(rel).parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(item, FileState):
-                os.link(out_dir.joinpath(*PurePosixPath(rel).parts), target)
-                state[rel] = _state_of(target, item.key)
-                continue
-            if isinstance(item.content, bytes):
-                if not _reuse(out_dir, rel, item.content, target):
-                    target.write_bytes(item.content)
-            elif not _reuse_copy(out_dir, Copy(rel, item.content), target):
-                shutil.copyfile(item.content, target)
-            state[rel] = _state_of(target, item.key)
-        _swap(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return WriteReport(files=files, bytes=totals[0]), state
 
 
 def _reuse(out_dir: Path, rel: str, data: bytes, target: Path) -> bool:
@@ -463,20 +367,57 @@ def _check_path(rel: str, seen: dict[str, str], folders: set[str], origin: str) 
     folders.update(prefixes)
 
 
-def _swap(staging: Path, out_dir: Path) -> None:
+def _exchange(staging: Path, out_dir: Path) -> None:
+    """Put `staging` where `out_dir` is, in one step where the system allows; afterwards
+    `staging` holds the previous build (or nothing)."""
     if not out_dir.exists():
         staging.rename(out_dir)
+        staging.mkdir()
+        return
+    if _rename_exchange(staging, out_dir):
         return
     retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-    if retired.exists():
-        shutil.rmtree(retired)
     out_dir.rename(retired)
     try:
         staging.rename(out_dir)
     except BaseException:
         retired.rename(out_dir)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    retired.rename(staging)
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _rename_exchange(first: Path, second: Path) -> bool:
+    """Linux's renameat2(RENAME_EXCHANGE): swap two paths atomically. False where the
+    system or the disk does not offer it."""
+    if sys.platform != "linux":
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    at_fdcwd = -100
+    result = renameat2(
+        at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
 
 
 def _manifest(out_dir: Path) -> set[str] | None:
@@ -488,7 +429,7 @@ def _manifest(out_dir: Path) -> set[str] | None:
 
 
 _LEFTOVER = re.compile(r"(^|/)(\.journalgen-parking-\d+/|\.[^/]*\.journalgen-\d+\.tmp$)")
-"""Temporary files of a build that was killed before it could clean up (`_write_in_place`)."""
+"""Temporary files that versions of journalgen which wrote in place could leave."""
 
 
 def _leftover(rel: str) -> bool:
@@ -496,13 +437,25 @@ def _leftover(rel: str) -> bool:
 
 
 def _remove_leftovers(out_dir: Path, found: list[str]) -> None:
-    """Delete what an interrupted build left behind: it is journalgen's own, never a page."""
+    """Delete what an interrupted build of an earlier version left inside the folder."""
     for rel in found:
         if _leftover(rel):
             with contextlib.suppress(OSError):
                 (out_dir / rel).unlink()
     for item in out_dir.glob(".journalgen-parking-*"):
         shutil.rmtree(item, ignore_errors=True)
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """Delete the folders a killed build left beside the output folder (its half-made new
+    site, or the previous one it had not deleted yet). Only one build runs at a time in a
+    journal (lock.py), so none of them is in use."""
+    real = Path(os.path.realpath(out_dir))
+    with contextlib.suppress(OSError):
+        for item in real.parent.glob(f".{glob.escape(real.name)}.*-*"):
+            kind = item.name[len(real.name) + 2 :].split("-")[0]
+            if kind in ("building", "old") and not item.is_symlink():
+                shutil.rmtree(item, ignore_errors=True)
 
 
 def _files(folder: Path) -> list[str]:

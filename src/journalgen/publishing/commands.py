@@ -29,7 +29,7 @@ def register(
         choices=hosts.HOSTS,
         help="publish with this host from now on (default: the one the journal is set up for)",
     )
-    upgrade.set_defaults(run=_run_upgrade)
+    upgrade.set_defaults(run=_run_upgrade, locks="upgrade")
 
     schedule = commands.add_parser(
         "schedule",
@@ -45,7 +45,7 @@ def register(
         help="write .github/workflows/journalgen-schedule.yml (Netlify, with the journal "
         "kept on GitHub): rebuild once each scheduled entry comes due",
     )
-    schedule.set_defaults(run=_run_schedule)
+    schedule.set_defaults(run=_run_schedule, locks="schedule")
 
 
 def _run_upgrade(args: argparse.Namespace) -> int:

@@ -57,7 +57,7 @@ def journal_files(host: Host, *, schedule: bool) -> dict[str, bytes]:
     trigger_source = Path(trigger.__file__).read_bytes()
     if host == "netlify":
         made[NETLIFY_TOML] = netlify_toml()
-        for name in ("manifest.yml", "index.js"):
+        for name in ("manifest.yml", "index.js", "package.json"):
             made[f"{NETLIFY_PLUGIN}/{name}"] = (_SCAFFOLD / "netlify-plugin" / name).read_bytes()
         if schedule:
             made[SCHEDULE_WORKFLOW] = _fill("github/journalgen-schedule.yml", cron=CRON)

@@ -1,0 +1,24 @@
+"""Named moments at which a test can kill journalgen (`SIGKILL`, as a power cut or the
+system's out-of-memory killer would), to check that nothing is ever left half-done.
+
+`JOURNALGEN_KILL_AT=write:40` kills the process when the writer is about to write its
+40th file; `JOURNALGEN_KILL_AT=exchange` just before the new output is put in place. The
+names are the `point` calls in the code. Unset (always, outside tests), a point costs one
+dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+VARIABLE = "JOURNALGEN_KILL_AT"
+
+
+def point(name: str, number: int | None = None) -> None:
+    wanted = os.environ.get(VARIABLE)
+    if wanted is None:
+        return
+    here = name if number is None else f"{name}:{number}"
+    if wanted == here:
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -1,0 +1,430 @@
+"""Nothing lost, nothing leaked: a build killed at any moment (SIGKILL, in a subprocess, at
+named points and at random moments), two commands at once, a full or read-only disk, and
+caches someone tampered with. Afterwards output/ is, byte for byte, the whole previous
+build or the whole new one, with no other file, and the next build equals a cold one."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from livehelpers import JournalgenProcess, wait_until
+
+CONFIG = """\
+title: "{title}"
+base_url: https://journal.example.org/
+privacy: public
+language: en
+timezone: Europe/London
+author: jenny
+authors:
+  jenny: {{name: Jenny}}
+page_size: 5
+"""
+
+
+def _write_journal(folder: Path, title: str, entries: int = 40, secret: str = "") -> None:
+    (folder / "content" / "entries").mkdir(parents=True, exist_ok=True)
+    (folder / "content" / "pages").mkdir(parents=True, exist_ok=True)
+    (folder / "journalgen.yaml").write_text(CONFIG.format(title=title), encoding="utf-8")
+    for n in range(entries):
+        body = f"Day {n} of the treatment. " * 30
+        if n == 3 and secret:
+            body += f"\n\n{secret}\n"
+        (
+            folder / "content" / "entries" / f"2026-{1 + n // 28:02d}-{1 + n % 28:02d}-day-{n}.md"
+        ).write_text(f'---\ntitle: "Day {n}"\ntags: [t{n % 4}]\n---\n\n{body}\n', encoding="utf-8")
+
+
+def _run(site: Path, *args: str, kill_at: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env.pop("JOURNALGEN_KILL_AT", None)
+    if kill_at is not None:
+        env["JOURNALGEN_KILL_AT"] = kill_at
+    return subprocess.run(
+        [sys.executable, "-m", "journalgen", *args, "--site", str(site)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _cold(tmp: Path, site: Path) -> dict[str, bytes]:
+    """What a build from nothing makes of `site` as it is now."""
+    cold = tmp / f"cold-{time.monotonic_ns()}"
+    shutil.copytree(site, cold, ignore=shutil.ignore_patterns("output", ".cache", ".journalgen"))
+    done = _run(cold, "build", "--quiet")
+    assert done.returncode == 0, done.stderr
+    return _tree(cold / "output")
+
+
+def _no_leftovers(site: Path) -> None:
+    beside = [p.name for p in site.iterdir() if p.name.startswith(".output")]
+    assert beside == [], beside
+
+
+@pytest.fixture(scope="module")
+def trees(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
+    """A journal template (already built once), its old tree and the tree after the edit
+    every test makes (every page changes: the title)."""
+    tmp = tmp_path_factory.mktemp("crash")
+    site = tmp / "site"
+    _write_journal(site, "Before")
+    assert _run(site, "build", "--quiet").returncode == 0
+    old = _tree(site / "output")
+    edited = tmp / "edited"
+    shutil.copytree(site, edited)
+    _write_journal(edited, "After")
+    new = _cold(tmp, edited)
+    return site, old, new
+
+
+def _fresh_copy(template: Path, tmp: Path) -> Path:
+    site = tmp / "site"
+    shutil.copytree(template, site, symlinks=True)
+    _write_journal(site, "After")
+    return site
+
+
+def _check_after_kill(site: Path, old: dict[str, bytes], new: dict[str, bytes], where: str) -> str:
+    found = _tree(site / "output")
+    state = "old" if found == old else "new" if found == new else "mixed"
+    assert state != "mixed", (where, sorted(set(found) ^ set(old)), sorted(set(found) ^ set(new)))
+    done = _run(site, "build", "--quiet")
+    assert done.returncode == 0, (where, done.stderr)
+    assert "Traceback" not in done.stderr
+    assert _tree(site / "output") == new, where
+    _no_leftovers(site)
+    return state
+
+
+POINTS = ["write:1", "write:2", "write:middle", "write:last", "exchange", "exchanged", "cleaned"]
+"""Every file written counts as one `write` point; the last is the list of files."""
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_a_build_killed_at_each_point_leaves_one_whole_build(
+    trees: tuple[Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path, point: str
+) -> None:
+    template, old, new = trees
+    site = _fresh_copy(template, tmp_path)
+    point = point.replace("middle", str(len(new) // 2)).replace("last", str(len(new)))
+    done = _run(site, "build", "--quiet", kill_at=point)
+    assert done.returncode == -signal.SIGKILL, (point, done.returncode, done.stderr)
+    state = _check_after_kill(site, old, new, point)
+    assert state == ("old" if point.startswith("write") or point == "exchange" else "new")
+
+
+def test_builds_killed_at_random_moments_leave_one_whole_build(
+    trees: tuple[Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+) -> None:
+    template, old, new = trees
+    chance = random.Random(20261201)
+    seen = {"old": 0, "new": 0}
+    for attempt in range(8):
+        site = _fresh_copy(template, tmp_path / str(attempt))
+        process = subprocess.Popen(
+            [sys.executable, "-m", "journalgen", "build", "--quiet", "--site", str(site)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(chance.uniform(0.05, 1.2))
+        process.kill()
+        process.wait()
+        seen[_check_after_kill(site, old, new, f"random kill {attempt}")] += 1
+    print(f"random kills: {seen}")
+
+
+def test_a_drafted_text_never_survives_a_killed_build(tmp_path: Path) -> None:
+    """Build A starts with a secret paragraph and dies; the author marks the entry a draft
+    and builds again: the secret is in no file of output/, and deploy-check agrees."""
+    site = tmp_path / "site"
+    _write_journal(site, "Journal", secret="SECRET-PARAGRAPH")
+    done = _run(site, "build", "--quiet", kill_at="write:60")
+    assert done.returncode == -signal.SIGKILL
+    entry = next((site / "content" / "entries").glob("*-day-3.md"))
+    entry.write_text(entry.read_text().replace("---\n\n", "draft: true\n---\n\n", 1))
+    assert _run(site, "build", "--quiet").returncode == 0
+    for rel, data in _tree(site / "output").items():
+        assert b"SECRET-PARAGRAPH" not in data, rel
+    _no_leftovers(site)
+    assert _run(site, "deploy-check").returncode == 0
+
+
+def test_two_builds_started_together(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    _write_journal(site, "Together")
+    assert _run(site, "build", "--quiet").returncode == 0
+    _write_journal(site, "Together again")
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "journalgen", "build", "--site", str(site)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    results = [(run.wait(120), *run.communicate()) for run in runs]
+    for code, _out, err in results:
+        assert code == 0, err
+        assert "Traceback" not in err and "did not expect" not in err
+    assert any("Waiting: journalgen build (process" in err for _code, _out, err in results)
+    assert _tree(site / "output") == _cold(tmp_path, site)
+    _no_leftovers(site)
+
+
+def test_a_build_while_serve_previews(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    _write_journal(site, "Served")
+    (site / "templates").mkdir()
+    (site / "static").mkdir()
+    server = JournalgenProcess(["serve", "--port", "0", "--site", str(site)], tmp_path)
+    try:
+        server.wait_for_line("Serving", timeout=60) if False else wait_until(
+            lambda: (site / ".journalgen" / "preview" / "index.html").exists(), 60, "preview"
+        )
+        for n in range(3):
+            _write_journal(site, f"Served {n}")
+            done = _run(site, "build", "--quiet")
+            assert done.returncode == 0, done.stderr
+            assert "Traceback" not in done.stderr
+        assert _tree(site / "output") == _cold(tmp_path, site)
+    finally:
+        server.kill()
+    assert not any("Traceback" in line for line in server.errors), server.errors
+
+
+# --- Other commands that write the journal -----------------------------------------------
+
+EXPORT = (
+    "\n".join(
+        ["name,email,message,date,entry"]
+        + [
+            f"Friend {n},f{n}@example.org,Thinking of you all {n},2026-11-{1 + n:02d}T10:00:00Z,"
+            for n in range(12)
+        ]
+    )
+    + "\n"
+)
+
+
+def _guestbook_site(tmp: Path) -> Path:
+    site = tmp / "site"
+    _write_journal(site, "Messages", entries=2)
+    (tmp / "export.csv").write_text(EXPORT, encoding="utf-8")
+    return site
+
+
+def _pending(site: Path) -> dict[str, bytes]:
+    return _tree(site / "content" / "guestbook")
+
+
+def test_guestbook_import_killed_then_run_again_imports_each_message_once(tmp_path: Path) -> None:
+    once = _guestbook_site(tmp_path / "once")
+    assert _run(once, "guestbook", "import", str(tmp_path / "once" / "export.csv")).returncode == 0
+    expected = _pending(once)
+    assert len(expected) == 12
+    for point in ("import:1", "import:5", "import:12"):
+        site = _guestbook_site(tmp_path / point.replace(":", "-"))
+        export = str(site.parent / "export.csv")
+        done = _run(site, "guestbook", "import", export, kill_at=point)
+        assert done.returncode == -signal.SIGKILL
+        done = _run(site, "guestbook", "import", export)
+        assert done.returncode == 0, done.stderr
+        assert _pending(site) == expected, point
+
+
+def test_guestbook_approve_killed_then_run_again(tmp_path: Path) -> None:
+    site = _guestbook_site(tmp_path)
+    assert _run(site, "guestbook", "import", str(tmp_path / "export.csv")).returncode == 0
+    done = _run(site, "guestbook", "approve", "--all", kill_at="approve:6")
+    assert done.returncode == -signal.SIGKILL
+    assert _run(site, "guestbook", "approve", "--all").returncode == 0
+    published = [p for p in (site / "content" / "guestbook").iterdir() if p.is_file()]
+    assert len(published) == 12
+    assert not list((site / "content" / "guestbook" / "pending").iterdir())
+
+
+FAREWELL = """\
+---
+title: "Goodbye, and thank you"
+kind: farewell
+draft: true
+---
+
+If you are reading this, I have gone. Thank you for everything.
+"""
+
+
+@pytest.mark.parametrize("point", ["whole", "farewell-replace"])
+def test_farewell_publish_killed_then_run_again(tmp_path: Path, point: str) -> None:
+    site = tmp_path / "site"
+    _write_journal(site, "Memorial", entries=2)
+    farewell = site / "content" / "entries" / "goodbye.md"
+    farewell.write_text(FAREWELL, encoding="utf-8")
+    done = _run(site, "farewell", "publish", "goodbye", kill_at=point)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert (
+        farewell.read_text(encoding="utf-8") in (FAREWELL,) or "draft" not in farewell.read_text()
+    )
+    done = _run(site, "farewell", "publish", "goodbye")
+    assert done.returncode == 0, done.stderr
+    text = farewell.read_text(encoding="utf-8")
+    assert "draft: true" not in text and "If you are reading this" in text
+    backups = [p for p in (site / "content").rglob("*before-publish*")]
+    assert len(backups) == 1, backups
+    assert backups[0].read_text(encoding="utf-8") == FAREWELL
+    leftovers = [p.name for p in site.rglob(".*") if p.is_file() and ".journalgen" not in p.parts]
+    assert leftovers == []
+
+
+def test_guestbook_list_into_a_closed_pipe(tmp_path: Path) -> None:
+    site = _guestbook_site(tmp_path)
+    assert _run(site, "guestbook", "import", str(tmp_path / "export.csv")).returncode == 0
+    done = subprocess.run(
+        f"{sys.executable} -m journalgen guestbook list --debug --site {site} | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+    )
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+
+
+# --- The disk as it is -------------------------------------------------------------------
+
+
+@contextmanager
+def _mounted(folder: Path, options: str) -> Iterator[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True
+    )
+    if done.returncode != 0:
+        message = "mounting a small tmpfs needs root: " + done.stderr.decode(errors="replace")
+        if os.environ.get("CI", "").lower() in ("true", "1"):
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_full_disk_is_a_plain_message_and_the_output_stays(tmp_path: Path) -> None:
+    with _mounted(tmp_path / "disk", "size=3m") as disk:
+        site = disk / "site"
+        _write_journal(site, "Small disk", entries=10)
+        assert _run(site, "build", "--quiet").returncode == 0
+        before = _tree(site / "output")
+        # Fill the disk, then change every page.
+        filler = disk / "filler"
+        with filler.open("wb") as handle:
+            try:
+                while True:
+                    handle.write(b"\0" * 65536)
+                    handle.flush()
+            except OSError:
+                pass
+        _write_journal(site, "Small disk, renamed", entries=10)
+        done = _run(site, "build")
+        assert done.returncode == 1, done.stderr
+        assert "the disk is full" in done.stderr, done.stderr
+        assert "did not expect" not in done.stderr and "Traceback" not in done.stderr
+        assert _tree(site / "output") == before
+        _no_leftovers(site)
+
+
+def test_a_read_only_output_is_a_plain_message(tmp_path: Path) -> None:
+    with _mounted(tmp_path / "disk", "size=20m") as disk:
+        site = disk / "site"
+        _write_journal(site, "Read only", entries=5)
+        assert _run(site, "build", "--quiet").returncode == 0
+        before = _tree(site / "output")
+        _write_journal(site, "Read only, renamed", entries=5)
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        done = _run(site, "build")
+        assert done.returncode == 1, done.stderr
+        assert "read-only" in done.stderr, done.stderr
+        assert "did not expect" not in done.stderr and "Traceback" not in done.stderr
+        assert _tree(site / "output") == before
+
+
+def test_a_symlinked_output_stays_a_link_and_receives_the_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    _write_journal(site, "Linked", entries=5)
+    elsewhere = tmp_path / "www" / "journal"
+    elsewhere.mkdir(parents=True)
+    (site / "output").symlink_to(elsewhere)
+    for title in ("Linked", "Linked again"):
+        _write_journal(site, title, entries=5)
+        assert _run(site, "build", "--quiet").returncode == 0
+        assert (site / "output").is_symlink()
+        assert os.readlink(site / "output") == str(elsewhere)
+        assert title in (elsewhere / "index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in elsewhere.parent.iterdir()) == ["journal"]
+    _no_leftovers(site)
+
+
+# --- Caches ------------------------------------------------------------------------------
+
+
+class _Runs:
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_pickle_in_the_cache_never_runs(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    _write_journal(site, "Cached", entries=5)
+    assert _run(site, "build", "--quiet").returncode == 0
+    expected = _tree(site / "output")
+    marker = tmp_path / "ran"
+    payload = pickle.dumps(_Runs(str(marker)))
+    cache = site / ".cache" / "journalgen"
+    planted = 0
+    for path in list(cache.rglob("*.store")):
+        path.write_bytes(payload)
+        planted += 1
+    for name in ("parsed/shard-00.pickle", "fresh/x.pickle", "templates/__jinja2_x.cache"):
+        (cache / name).parent.mkdir(parents=True, exist_ok=True)
+        (cache / name).write_bytes(payload)
+    assert planted > 3
+    _write_journal(site, "Cached", entries=5)  # same text, newer files: a real build runs
+    done = _run(site, "build")
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists(), "a pickle in the cache ran"
+    assert "notice: ignoring" in done.stderr
+    assert _tree(site / "output") == expected
+    # Corrupt (truncated) files too.
+    for path in cache.rglob("*.store"):
+        path.write_bytes(path.read_bytes()[:40])
+    _write_journal(site, "Cached", entries=5)
+    done = _run(site, "build")
+    assert done.returncode == 0, done.stderr
+    assert _tree(site / "output") == expected
