@@ -321,3 +321,71 @@ def _served_output(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# --- GitHub Pages: a host without a meter --------------------------------------------------
+
+
+def test_a_github_pages_journal_builds_as_its_workflow_says(tmp_path: Path) -> None:
+    """The workflow `init --host github-pages` writes: its shell steps run here, in order, in
+    a fresh virtual environment (GitHub's own actions — checkout, setup-python, cache,
+    upload and deploy — are GitHub's to run)."""
+    journal = _init(tmp_path / "j", "--host", "github-pages")
+    assert not (journal / "netlify.toml").exists()
+    settings = yaml.safe_load((journal / "journalgen.yaml").read_text())
+    assert settings["guestbook"]["provider"] == "none"  # no forms on GitHub Pages
+    workflow = yaml.safe_load((journal / hosts.PAGES_WORKFLOW).read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert set(triggers) == {"push", "workflow_dispatch", "schedule"}
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    jobs = workflow["jobs"]
+    assert (
+        jobs["build"]["needs"] == "due" and "needs.due.outputs.due == 'true'" in jobs["build"]["if"]
+    )
+    assert jobs["deploy"]["needs"] == "build"
+    upload = next(s for s in jobs["build"]["steps"] if "upload-pages-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"] == "output"
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = {
+        "PATH": f"{venv / 'bin'}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
+    for step in jobs["build"]["steps"]:
+        if "run" in step:
+            done = subprocess.run(
+                step["run"], shell=True, cwd=journal, env=env, capture_output=True, text=True
+            )
+            assert done.returncode == 0, (step["run"], done.stdout, done.stderr)
+    out = journal / "output"
+    assert (out / "index.html").is_file() and (out / "feed.xml").is_file()
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "data-netlify" not in page and "github.io" in page
+
+
+def test_github_pages_builds_on_schedule_only_once_an_entry_is_due(tmp_path: Path) -> None:
+    """The workflow's hourly `due` step: the same trigger script, writing due=true/false
+    for the build job's condition."""
+    journal = _init(tmp_path / "j", "--host", "github-pages")
+    workflow = yaml.safe_load((journal / hosts.PAGES_WORKFLOW).read_text())
+    step = next(s for s in workflow["jobs"]["due"]["steps"] if s.get("id") == "check")
+    assert step["run"] == f"python3 {hosts.TRIGGER_SCRIPT}"
+    with _stand_in() as (address, handler):
+        for moment, expected in (
+            (None, "false"),
+            ("2099-01-01T00:00:00Z", "false"),
+            ("2026-01-01T00:00:00Z", "true"),
+        ):
+            handler.schedule = {"next_update": moment}
+            outputs = tmp_path / f"out-{expected}-{moment}"
+            done = subprocess.run(
+                [sys.executable, "-I", str(journal / hosts.TRIGGER_SCRIPT)],
+                cwd=journal,
+                env={"GITHUB_OUTPUT": str(outputs), "JOURNALGEN_SITE_URL": f"{address}/journal/"},
+                capture_output=True,
+                text=True,
+            )
+            assert done.returncode == 0, done.stdout + done.stderr
+            assert outputs.read_text() == f"due={expected}\n", moment
+    assert handler.calls == []  # no hook on GitHub Pages: the workflow builds itself

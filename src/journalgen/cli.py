@@ -196,8 +196,8 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
     init_cmd.add_argument("--title", default="Our family journal", help="the journal's name")
     init_cmd.add_argument(
         "--base-url",
-        default="https://example.netlify.app/",
-        help="the address where it will be published (you can change it later in journalgen.yaml)",
+        help="the address where it will be published (you can change it later in "
+        "journalgen.yaml); until you know it, an example address of the host",
     )
     init_cmd.add_argument(
         "--language",
@@ -406,7 +406,7 @@ def _run_init(args: argparse.Namespace) -> int:
     answers = scaffold.SiteAnswers(
         privacy=args.privacy or _ask_privacy(),
         title=args.title,
-        base_url=args.base_url,
+        base_url=args.base_url or _EXAMPLE_ADDRESS[args.host],
         language=args.language,
         author=args.author,
         timezone=args.timezone,
@@ -429,6 +429,12 @@ def _run_init(args: argparse.Namespace) -> int:
             "family:a-long-phrase (on Netlify: Site configuration > Environment variables)."
         )
     return EXIT_OK
+
+
+_EXAMPLE_ADDRESS = {
+    "netlify": "https://example.netlify.app/",
+    "github-pages": "https://example.github.io/journal/",
+}
 
 
 def _ask_privacy() -> str:
