@@ -50,8 +50,11 @@ def _node(folder: Path) -> str:
 
 def _environment(tmp: Path, venv: Path) -> dict[str, str]:
     found = dict(os.environ)
-    for name in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"):
+    # Only the public package index, as on Netlify's machines: none of this machine's own
+    # wheel folders or mirrors (pip's cache of downloads is kept).
+    for name in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PIP_FIND_LINKS", "PIP_INDEX_URL"):
         found.pop(name, None)
+    found["PIP_CONFIG_FILE"] = os.devnull
     found.update(
         PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
         CI="true",  # no questions, no telemetry, no update check

@@ -113,6 +113,9 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         config, entries, pages, tree.assets, now, options.selection, messages, catalog, links
     )
     cache.keep_links(links)
+    read_warnings = [w for source in (*tree.sources, *tree.messages) for w in source.warnings]
+    if read_warnings:
+        site = replace(site, warnings=(*read_warnings, *site.warnings))
     if options.strict and site.warnings:
         raise JournalError(site.warnings)
     copies, asset_paths = sources.fingerprint(static_copies(options.site_dir, site))
@@ -237,13 +240,9 @@ def static_copies(site_dir: Path, site: Site) -> list[Copy]:
         if path.is_file():
             rel = f"{THEME_ASSETS}/{path.name}"
             chosen[rel] = Copy(rel, path)
-    static = site_dir / STATIC_DIR
-    if static.is_dir():
-        for path in sorted(static.rglob("*")):
-            rel_parts = path.relative_to(static).parts
-            if path.is_file() and not any(_is_junk(part) for part in rel_parts):
-                rel = "/".join(rel_parts)
-                chosen[rel] = Copy(rel, path)
+    for parts, item in sources.scan_folder(site_dir / STATIC_DIR, site_dir, _is_junk):
+        rel = "/".join(parts)
+        chosen[rel] = Copy(rel, Path(item.path))
     for asset in site.assets:
         if not photos.is_photo(asset.rel):
             chosen.setdefault(asset.rel, Copy(asset.rel, asset.path))

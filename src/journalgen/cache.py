@@ -29,7 +29,7 @@ import jinja2
 import markdown_it
 import mdit_py_plugins
 
-from journalgen import __version__, render, safestore
+from journalgen import __version__, render, safestore, sources
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page
 from journalgen.keys import Key
@@ -402,17 +402,14 @@ def _template_fingerprint(site_dir: Path) -> tuple[tuple[str, str], ...]:
     Bytes rather than modification times: times are too coarse on some disks, and a new
     override must replace a theme template Jinja has already compiled.
     """
-    folder = site_dir / render.SITE_TEMPLATES
-    if not folder.is_dir():
-        return ()
     found: list[tuple[str, str]] = []
-    for path in sorted(folder.rglob("*")):
+    # The same rules as content/: a link to a file outside the journal is refused.
+    for parts, item in sources.scan_folder(site_dir / render.SITE_TEMPLATES, site_dir):
         try:
-            if path.is_file():
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
-                found.append((path.relative_to(folder).as_posix(), digest))
+            digest = hashlib.sha256(Path(item.path).read_bytes()).hexdigest()
         except OSError:
-            found.append((path.relative_to(folder).as_posix(), "unreadable"))
+            digest = "unreadable"
+        found.append(("/".join(parts), digest))
     return tuple(found)
 
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from journalgen.errors import JournalError
+from journalgen.errors import JournalError, excerpt
 from journalgen.fields import Fields
 from journalgen.i18n import supported_language
 from journalgen.slugs import slugify
@@ -106,6 +106,9 @@ class SiteConfig:
     """The `guestbook:` group (messages from readers)."""
     photos: PhotoSettings = field(default_factory=PhotoSettings)
     """The `photos:` group (sizes and quality of processed photos)."""
+    allow_unsafe_html: bool = False
+    """Keep the HTML written in entries and pages as it is, scripts included (sanitize.py
+    removes everything that could run unless this is set)."""
 
     @property
     def is_public(self) -> bool:
@@ -143,6 +146,7 @@ KNOWN_KEYS = (
     "memorial",
     "guestbook",
     "photos",
+    "allow_unsafe_html",
 )
 
 PASSWORD_VARIABLE = "JOURNALGEN_PASSWORD"
@@ -174,7 +178,9 @@ def parse(text: str, path: Path, password_variable: str | None = None) -> SiteCo
     language = fields.text("language", "en") or "en"
     if not supported_language(language):
         raise fields.error(
-            "language", f"unknown language {language!r}", hint="Use a code such as en, fr, de, es."
+            "language",
+            f"unknown language {excerpt(language)}",
+            hint="Use a code such as en, fr, de, es.",
         )
     timezone = fields.text("timezone", "UTC") or "UTC"
     try:
@@ -182,7 +188,7 @@ def parse(text: str, path: Path, password_variable: str | None = None) -> SiteCo
     except (ZoneInfoNotFoundError, ValueError) as err:
         raise fields.error(
             "timezone",
-            f"unknown time zone {timezone!r}",
+            f"unknown time zone {excerpt(timezone)}",
             hint="Use a name such as Europe/London or America/Toronto.",
         ) from err
     authors = _authors(fields, path)
@@ -203,6 +209,7 @@ def parse(text: str, path: Path, password_variable: str | None = None) -> SiteCo
         memorial=_memorial(fields, text, path),
         guestbook=_guestbook(fields, text, path),
         photos=_photos(fields, text, path),
+        allow_unsafe_html=fields.boolean("allow_unsafe_html", False),
     )
 
 
@@ -233,7 +240,7 @@ def _base_url(fields: Fields) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise fields.error(
             "base_url",
-            f"{url!r} is not a web address",
+            f"{excerpt(url)} is not a web address",
             hint="It must start with https:// (or http://), e.g. https://cooper-journal.netlify.app/",
         )
     if parts.query or parts.fragment:
@@ -261,19 +268,21 @@ def _authors(fields: Fields, path: Path) -> tuple[Author, ...]:
         if not _KEY_RE.match(key_text):
             raise fields.error(
                 "authors",
-                f"author key {key_text!r} must be lower-case letters, digits and dashes",
+                f"author key {excerpt(key_text)} must be lower-case letters, digits and dashes",
             )
         if isinstance(value, str):
             authors.append(Author(key_text, value.strip() or key_text))
             continue
         if not isinstance(value, dict):
-            raise fields.error("authors", f"author {key_text!r}: expected a name or name/bio")
+            raise fields.error(
+                "authors", f"author {excerpt(key_text)}: expected a name or name/bio"
+            )
         sub = Fields(Mapping({str(k): v for k, v in value.items()}, {}), path, "author")
         unknown = set(sub.mapping.values) - {"name", "bio"}
         if unknown:
             raise fields.error(
                 "authors",
-                f"author {key_text!r}: unknown key `{sorted(unknown)[0]}`",
+                f"author {excerpt(key_text)}: unknown key `{sorted(unknown)[0]}`",
                 hint="An author has `name` and `bio`.",
             )
         authors.append(
@@ -394,7 +403,7 @@ def _memorial_date(group: Fields, key: str) -> dt.date | None:
     except ValueError as err:
         raise group.error(
             key,
-            f"not a date: {value!r}",
+            f"not a date: {excerpt(value)}",
             hint="Write the whole date as year-month-day, e.g. 1941-03-02.",
         ) from err
 
@@ -410,14 +419,14 @@ def _memorial_photo(group: Fields) -> str | None:
     if parts.scheme or parts.netloc or rel.startswith("/") or ".." in rel.split("/"):
         raise group.error(
             "photo",
-            f"{photo!r} must be a file inside content/, e.g. photos/margaret.jpg",
+            f"{excerpt(photo)} must be a file inside content/, e.g. photos/margaret.jpg",
             hint="Put the photo in content/photos/ and write its path from there; photos are "
             "never loaded from other websites.",
         )
     if not rel.lower().endswith(_IMAGE_SUFFIXES):
         raise group.error(
             "photo",
-            f"{photo!r} is not an image file name",
+            f"{excerpt(photo)} is not an image file name",
             hint="Use a .jpg, .png, .webp or .svg file.",
         )
     return rel
@@ -457,7 +466,9 @@ def _guestbook(fields: Fields, text: str, path: Path) -> GuestbookConfig:
     email = group.text("email")
     if email is not None and not _EMAIL.match(email):
         raise group.error(
-            "email", f"{email!r} is not an email address", hint="Write it as family@example.org."
+            "email",
+            f"{excerpt(email)} is not an email address",
+            hint="Write it as family@example.org.",
         )
     if provider == "email" and email is None:
         raise JournalError.at(
@@ -470,7 +481,7 @@ def _guestbook(fields: Fields, text: str, path: Path) -> GuestbookConfig:
     if not _FORM_NAME.match(form_name):
         raise group.error(
             "form_name",
-            f"{form_name!r} may contain only letters, digits, `-` and `_`",
+            f"{excerpt(form_name)} may contain only letters, digits, `-` and `_`",
             hint="For example `form_name: guestbook`.",
         )
     return GuestbookConfig(
@@ -517,7 +528,7 @@ def _photos(fields: Fields, text: str, path: Path) -> PhotoSettings:
             raise group.error(
                 "widths",
                 f"expected 1 to {MAX_PHOTO_WIDTHS} widths in pixels between 64 and 4096, "
-                f"got {raw_widths!r}",
+                f"got {excerpt(raw_widths)}",
                 hint="For example `widths: [480, 960, 1600]`.",
             )
         widths = tuple(sorted(set(items)))

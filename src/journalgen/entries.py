@@ -10,7 +10,7 @@ from typing import Literal
 
 from journalgen import gallery
 from journalgen.config import Author, SiteConfig
-from journalgen.errors import JournalError
+from journalgen.errors import JournalError, excerpt
 from journalgen.fields import Fields
 from journalgen.markdown import MAX_NESTING, MarkdownRenderer, Rendered, content_target
 from journalgen.slugs import slugify
@@ -161,8 +161,10 @@ def split_front_matter(source: Source, known_keys: tuple[str, ...]) -> FrontMatt
     )
 
 
-def _render(renderer: MarkdownRenderer, front: FrontMatter, source: Source) -> Rendered:
-    rendered = renderer.render(front.body, source.rel)
+def _render(
+    renderer: MarkdownRenderer, front: FrontMatter, source: Source, raw_html: bool
+) -> Rendered:
+    rendered = renderer.render(front.body, source.rel, raw_html=raw_html)
     if rendered.too_deep_at is not None:
         raise JournalError.at(
             source.path,
@@ -212,15 +214,17 @@ def parse_entry(source: Source, config: SiteConfig, renderer: MarkdownRenderer) 
     tags = fields.text_list("tags")
     for tag in tags:
         if not slugify(tag):
-            raise fields.error("tags", f"the tag {tag!r} has no letters or digits")
-    rendered = _render(renderer, front, source)
+            raise fields.error("tags", f"the tag {excerpt(tag)} has no letters or digits")
+    rendered = _render(renderer, front, source, config.allow_unsafe_html)
     body_html, body_links = _with_gallery(fields, renderer, source, rendered)
     summary_text = fields.text("summary")
     summary: str = rendered.summary_html
     summary_links: tuple[str, ...] = ()
     if summary_text:
         # Links in a front-matter summary are resolved like the body's (../photos/x.jpg).
-        summary_inline, summary_links = renderer.render_summary(summary_text, source.rel)
+        summary_inline, summary_links = renderer.render_summary(
+            summary_text, source.rel, raw_html=config.allow_unsafe_html
+        )
         summary = f"<p>{summary_inline}</p>\n"
     comments = fields.raw("comments")
     if isinstance(comments, bool):
@@ -290,7 +294,7 @@ def parse_page(source: Source, config: SiteConfig, renderer: MarkdownRenderer) -
     path = "/".join([*folders, slug]) + "/"
     if rel.stem == "index" and not fields.has("slug"):
         path = "/".join(folders) + "/" if folders else ""
-    rendered = _render(renderer, front, source)
+    rendered = _render(renderer, front, source, config.allow_unsafe_html)
     return Page(
         source=source,
         title=title,
@@ -328,7 +332,9 @@ def _slug(fields: Fields, fallback: str, source: Source) -> str:
     slug = slugify(wanted if wanted is not None else fallback)
     if not slug:
         if wanted is not None:
-            raise fields.error("slug", f"{wanted!r} has no letters or digits to make a URL from")
+            raise fields.error(
+                "slug", f"{excerpt(wanted)} has no letters or digits to make a URL from"
+            )
         raise JournalError.at(
             source.path,
             "cannot make a URL from this file name",

@@ -6,6 +6,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+EXCERPT = 60
+"""At most this many characters of a value are quoted in a message."""
+
+
+def excerpt(value: object, limit: int = EXCERPT) -> str:
+    """A value as a message may quote it: escaped (no control character reaches the
+    terminal) and short (a pasted page or an expanded YAML bomb is not printed whole)."""
+    text = repr(value) if not isinstance(value, str) else repr(value[: limit + 1])
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return text
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:

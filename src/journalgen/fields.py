@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from journalgen.errors import JournalError
+from journalgen.errors import JournalError, excerpt
 from journalgen.yamltext import Mapping
 
 
@@ -66,7 +66,7 @@ class Fields:
         if value is None:
             return default
         if not isinstance(value, bool):
-            raise self.error(key, f"expected true or false, got {value!r}")
+            raise self.error(key, f"expected true or false, got {excerpt(value)}")
         return value
 
     def integer(self, key: str, default: int, minimum: int = 1) -> int:
@@ -74,7 +74,7 @@ class Fields:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.error(key, f"expected a whole number, got {value!r}")
+            raise self.error(key, f"expected a whole number, got {excerpt(value)}")
         if value < minimum:
             raise self.error(key, f"must be at least {minimum}, got {value}")
         return value
@@ -83,7 +83,7 @@ class Fields:
         value = self.text(key, default)
         assert value is not None
         if value not in choices:
-            raise self.error(key, f"must be one of {', '.join(choices)}; got {value!r}")
+            raise self.error(key, f"must be one of {', '.join(choices)}; got {excerpt(value)}")
         return value
 
     def text_list(self, key: str) -> tuple[str, ...]:
@@ -115,7 +115,7 @@ class Fields:
         except ValueError as err:
             raise self.error(
                 key,
-                f"not a date: {value!r}",
+                f"not a date: {excerpt(value)}",
                 hint="Write dates as 2026-11-22 or 2026-11-22 09:30 (optionally with a "
                 "time zone such as +01:00).",
             ) from err
@@ -149,7 +149,7 @@ def _kind(value: object) -> str:
         return "true/false"
     if value is None:
         return "nothing"
-    return repr(value)
+    return excerpt(value)
 
 
 def _closest(key: str, allowed: set[str]) -> str | None:

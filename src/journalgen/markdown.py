@@ -13,6 +13,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from journalgen import sanitize
 from journalgen.gallery import install as install_gallery
 from journalgen.htmlrewrite import UrlTransform, is_dangerous_url, rewrite_urls
 
@@ -52,20 +53,22 @@ class MarkdownRenderer:
         )
         install_gallery(self.md)  # ```gallery blocks (gallery.py)
 
-    def render(self, text: str, content_rel: str) -> Rendered:
-        """Render `text`, the body of the file at `content_rel` (a path inside `content/`)."""
+    def render(self, text: str, content_rel: str, *, raw_html: bool = False) -> Rendered:
+        """Render `text`, the body of the file at `content_rel` (a path inside `content/`);
+        its HTML is sanitized unless `raw_html` (`allow_unsafe_html: true`)."""
         env: dict[str, object] = {}
         tokens = self.md.parse(text, env)
         _align_with_classes(tokens)
         summary_tokens = _summary_tokens(tokens)
         links: list[str] = []
         resolve = _resolver(content_rel, links)
-        body = rewrite_urls(self.md.renderer.render(tokens, self.md.options, env), resolve)
+        safe = (lambda html: html) if raw_html else sanitize.clean
+        body = rewrite_urls(safe(self.md.renderer.render(tokens, self.md.options, env)), resolve)
         if summary_tokens is None:
             summary = ""
         else:
             summary = rewrite_urls(
-                _for_listing(self.md.renderer.render(summary_tokens, self.md.options, env)),
+                _for_listing(safe(self.md.renderer.render(summary_tokens, self.md.options, env))),
                 resolve,
             )
         too_deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
@@ -81,11 +84,16 @@ class MarkdownRenderer:
         """A one-line summary written in front matter."""
         return self.render_summary(text, None)[0]
 
-    def render_summary(self, text: str, content_rel: str | None) -> tuple[str, tuple[str, ...]]:
+    def render_summary(
+        self, text: str, content_rel: str | None, *, raw_html: bool = False
+    ) -> tuple[str, tuple[str, ...]]:
         """A one-line summary written in front matter of the file at `content_rel`, and the
         content paths it links to (resolved like the body's, so they work on every page)."""
         links: list[str] = []
-        html = rewrite_urls(self.md.renderInline(text), _resolver(content_rel, links))
+        inline = self.md.renderInline(text)
+        html = rewrite_urls(
+            inline if raw_html else sanitize.clean(inline), _resolver(content_rel, links)
+        )
         return html, tuple(dict.fromkeys(links))
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import Literal
 
 from journalgen.errors import JournalError, Problem
@@ -52,6 +54,8 @@ class Source:
     """Its text, decoded from UTF-8 (a byte-order mark is dropped)."""
     digest: str
     """SHA-256 of the bytes, for caches."""
+    warnings: tuple[Problem, ...] = ()
+    """What was changed on reading (control characters no page or feed can carry)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +108,7 @@ def discover(site_dir: Path, known: KnownSource | None = None) -> Tree:
     signatures: dict[Path, tuple[int, int, int]] = {}
     if not content.is_dir():
         return Tree((), ())
-    for parts, item in _scan(str(content)):
+    for parts, item in _scan(str(content), str(site_dir)):
         rel = "/".join(parts)
         top = parts[0]
         if top in SKIPPED_DIRS:
@@ -136,7 +140,12 @@ def discover(site_dir: Path, known: KnownSource | None = None) -> Tree:
             try:
                 data = read_bytes(path)
                 sources.append(
-                    Source(path, rel, kind, decode(data, path), hashlib.sha256(data).hexdigest())
+                    Source(
+                        path,
+                        rel,
+                        kind,
+                        *clean(decode(data, path), path, hashlib.sha256(data).hexdigest()),
+                    )
                 )
             except JournalError as err:
                 problems.extend(err.problems)
@@ -175,6 +184,8 @@ def read_message(path: Path, rel: str) -> Source:
             "content/guestbook/ (or into content/guestbook/rejected/).",
         )
     data = read_bytes(path)
+    # Not cleaned: a message with control characters is refused when it is approved
+    # (guestbook.py), as a stranger's text that no person typed.
     return Source(path, rel, "message", decode(data, path), hashlib.sha256(data).hexdigest())
 
 
@@ -189,16 +200,32 @@ def guestbook_files(site_dir: Path, folder: str | None = None) -> list[Path]:
     above = root.relative_to(site_dir / CONTENT_DIR).parts
     return [
         Path(item.path)
-        for parts, item in _scan(str(root))
+        for parts, item in _scan(str(root), str(site_dir))
         if is_message_file("/".join((*above, *parts)), published=False)
     ]
 
 
-def _scan(top: str) -> list[tuple[tuple[str, ...], os.DirEntry[str]]]:
+def _scan(
+    top: str, journal: str | None = None, ignored: Callable[[str], bool] | None = None
+) -> list[tuple[tuple[str, ...], os.DirEntry[str]]]:
     """Every file under `top` (ignored names left out) with its path's parts below `top`,
     in the order of those parts. `os.scandir` rather than pathlib: a journal has thousands
-    of files and this runs on every rebuild."""
+    of files and this runs on every rebuild.
+
+    Only the journal's own files are read: a symbolic link whose target lies outside the
+    `journal` folder (default: `top`) is refused with a message naming it, a link inside it
+    is followed, and a folder or file reached twice (a loop, or two links to it) is read
+    once."""
+    inside = os.path.realpath(journal if journal is not None else top)
+    skip = ignored if ignored is not None else is_ignored_name
     found: list[tuple[tuple[str, ...], os.DirEntry[str]]] = []
+    problems: list[Problem] = []
+    try:
+        first = os.stat(top)
+        folders = {(first.st_dev, first.st_ino)}
+    except OSError:
+        folders = set()
+    files: set[tuple[int, int]] = set()
     stack: list[tuple[str, tuple[str, ...]]] = [(top, ())]
     while stack:
         folder, above = stack.pop()
@@ -211,14 +238,81 @@ def _scan(top: str) -> list[tuple[tuple[str, ...], os.DirEntry[str]]]:
                 hint="Check that you (the account running journalgen) may open it.",
             ) from err
         for item in items:
-            if is_ignored_name(item.name):
+            if skip(item.name):
                 continue
-            if item.is_dir():
-                stack.append((item.path, (*above, item.name)))
-            elif item.is_file():
+            if not _utf8(item.name):
+                raw = os.fsencode(item.name)
+                problems.append(
+                    Problem(
+                        Path(folder),
+                        None,
+                        f"a file name in this folder is not UTF-8 text ({raw!r}), so it cannot "
+                        "be part of a web address",
+                        "Rename the file (any letters are fine once your system writes them "
+                        "as UTF-8), e.g. with your file manager.",
+                    )
+                )
+                continue
+            if item.is_symlink():
+                problem = _link_problem(item.path, inside)
+                if problem is not None:
+                    problems.append(problem)
+                    continue
+            try:
+                info = item.stat()
+            except OSError:
+                continue  # vanished since the folder was listed
+            key = (info.st_dev, info.st_ino)
+            if S_ISDIR(info.st_mode):
+                if key not in folders:
+                    folders.add(key)
+                    stack.append((item.path, (*above, item.name)))
+            elif S_ISREG(info.st_mode) and key not in files:
+                files.add(key)
                 found.append(((*above, item.name), item))
+    if problems:
+        raise JournalError(problems)
     found.sort(key=lambda pair: pair[0])
     return found
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the system could not decode (surrogate escapes)
+        return False
+    return True
+
+
+def _link_problem(path: str, inside: str) -> Problem | None:
+    """Why the symbolic link at `path` may not be read, or None when it may."""
+    target = os.path.realpath(path)
+    if not os.path.exists(target):
+        return Problem(
+            Path(path),
+            None,
+            "this is a link to something that does not exist",
+            "Remove the link, or put the file itself here.",
+        )
+    if target != inside and not target.startswith(inside.rstrip(os.sep) + os.sep):
+        return Problem(
+            Path(path),
+            None,
+            f"this is a link to {target}, outside the journal: journalgen only reads and "
+            "publishes the journal's own files",
+            "Copy the file into the journal instead of linking to it, or remove the link.",
+        )
+    return None
+
+
+def scan_folder(
+    top: Path, journal: Path, ignored: Callable[[str], bool] | None = None
+) -> list[tuple[tuple[str, ...], os.DirEntry[str]]]:
+    """Every file under `top` (static/, templates/), with the same rules about links as
+    content/; `ignored`: which names to leave out (default: hidden and editor files)."""
+    if not top.is_dir():
+        return []
+    return _scan(str(top), str(journal), ignored)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -261,6 +355,34 @@ def decode(data: bytes, path: Path) -> str:
             line=line,
             hint='Save it as UTF-8 in your editor ("Save with encoding" → UTF-8).',
         ) from err
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+"""Characters that XML (so feeds) cannot carry and HTML forbids: word processors paste
+some (U+000B is Word's manual line break, U+000C a page break), terminals others (ESC)."""
+_AS_LINE_BREAK = {"\x0b", "\x0c", "\x85"}
+
+
+def clean(text: str, path: Path, digest: str) -> tuple[str, str, tuple[Problem, ...]]:
+    """`text` without control characters (line and page breaks become line breaks, the
+    others are removed), its digest, and a warning naming the first line that had one."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return text, digest, ()
+    line = text.count("\n", 0, found.start()) + 1
+    count = len(_CONTROL.findall(text))
+    first = found.group()
+    cleaned = _CONTROL.sub(lambda m: "\n" if m.group() in _AS_LINE_BREAK else "", text)
+    what = "a control character" if count == 1 else f"{count} control characters"
+    warning = Problem(
+        path,
+        line,
+        f"{what} (U+{ord(first):04X}, from a word processor or a terminal) cannot be shown "
+        "in a page or feed: "
+        + ("replaced by a line break" if first in _AS_LINE_BREAK else "removed"),
+        "Retype the text around it, or paste it as plain text, to make this warning go.",
+    )
+    return cleaned, digest, (warning,)
 
 
 def read_text(path: Path) -> str:

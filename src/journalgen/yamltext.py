@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from journalgen.errors import JournalError
+from journalgen.errors import JournalError, excerpt
 
 # The C loader is many times faster; fall back where PyYAML was built without libyaml.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -35,6 +35,7 @@ def load_mapping(text: str, path: Path, *, first_line: int = 1) -> Mapping:
         node = loader.get_single_node()
         if node is None:
             return Mapping({}, {})
+        _refuse_aliases(node, path, first_line)
         if not isinstance(node, yaml.MappingNode):
             raise JournalError.at(
                 path,
@@ -85,10 +86,34 @@ def load_mapping(text: str, path: Path, *, first_line: int = 1) -> Mapping:
     return Mapping({str(k): v for k, v in values.items()}, lines)
 
 
+def _refuse_aliases(root: yaml.Node, path: Path, first_line: int) -> None:
+    """Refuse YAML's anchors and aliases (`&name`, `*name`): nobody writing a journal needs
+    them, and a few hundred bytes of nested aliases expand to gigabytes. An alias makes the
+    same node appear twice in the tree, which is what this looks for (before anything is
+    expanded: the walk visits each node of the text once)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise JournalError.at(
+                path,
+                "YAML anchors and aliases (`&name` and `*name`) are not allowed here",
+                line=node.start_mark.line + first_line,
+                hint="Write each value out in full.",
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+
+
 def _describe_node(node: yaml.Node) -> str:
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    return f"the text {str(node.value)[:40]!r}"
+    return f"the text {excerpt(str(node.value), 40)}"
 
 
 def _failing_key(node: yaml.Node | None, first_line: int) -> tuple[str | None, int | None]:
