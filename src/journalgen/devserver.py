@@ -14,8 +14,10 @@ import contextlib
 import html
 import ipaddress
 import json
+import os
 import re
 import secrets
+import shutil
 import socket
 import sys
 import threading
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, BinaryIO, Literal, cast
 from urllib.parse import quote, unquote
 
 EVENTS_PATH = "/__journalgen/events"
@@ -228,6 +230,13 @@ class Target:
     """Where to go instead, for `redirect`."""
 
 
+HOST_FILES = frozenset({"_headers", "_redirects", "netlify.toml"})
+"""Host configuration written into the output folder (`_headers` holds the password of
+`privacy: password`): never served by the preview."""
+MAX_NAME_BYTES = 255
+"""The longest file name most disks allow."""
+
+
 def resolve_target(root: Path, request_path: str, base_path: str = "/") -> Target:
     """Map a request path to a file inside `root`, or say why not.
 
@@ -245,6 +254,10 @@ def resolve_target(root: Path, request_path: str, base_path: str = "/") -> Targe
     segments = _segments(raw[len(base_path) :])
     if segments is None:
         return Target("bad")
+    if segments and segments[0] in HOST_FILES:
+        return Target("missing")
+    if any(len(name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES for name in segments):
+        return Target("missing")  # no disk holds such a name
     inside = _inside(root, root.joinpath(*segments))
     if inside is None or inside.name == MANIFEST_NAME:
         return Target("missing")
@@ -379,6 +392,9 @@ class DevServer(ThreadingHTTPServer):
     """One thread per request; threads are daemons so event streams never delay Ctrl-C."""
 
     daemon_threads = True
+    request_queue_size = 1024
+    """Connections waiting to be accepted (the default, 5, makes a burst of requests
+    wait seconds for retries)."""
 
     def __init__(self, address: tuple[str, int], config: ServerConfig, ipv6: bool) -> None:
         self.address_family = socket.AF_INET6 if ipv6 else socket.AF_INET
@@ -407,6 +423,11 @@ class Response:
     content_type: str = "text/plain; charset=utf-8"
     data: bytes = b""
     location: str | None = None
+    stream: BinaryIO | None = None
+    """A large file, opened while builds were held off (so it is the file of one build
+    even if the next replaces it) and sent in chunks: memory stays small."""
+    length: int = 0
+    """The size of `stream`."""
 
 
 def respond(config: ServerConfig, request_path: str, snapshot: Snapshot) -> Response:
@@ -428,12 +449,20 @@ def respond(config: ServerConfig, request_path: str, snapshot: Snapshot) -> Resp
     return Response(HTTPStatus.NOT_FOUND, CONTENT_TYPES[".html"], inject(NOT_FOUND_PAGE, snapshot))
 
 
+STREAM_ABOVE = 256 * 1024
+"""Files larger than this (photos, PDFs, videos in static/) are sent in chunks."""
+
+
 def _file_response(status: HTTPStatus, path: Path, snapshot: Snapshot) -> Response:
     kind = content_type(path)
-    data = path.read_bytes()
-    if kind.startswith("text/html"):
-        data = inject(data, snapshot)
-    return Response(status, kind, data)
+    if not kind.startswith("text/html"):
+        handle = path.open("rb")
+        size = os.fstat(handle.fileno()).st_size
+        if size > STREAM_ABOVE:
+            return Response(status, kind, stream=handle, length=size)
+        with handle:
+            return Response(status, kind, handle.read())
+    return Response(status, kind, inject(path.read_bytes(), snapshot))
 
 
 class RequestHandler(BaseHTTPRequestHandler):
@@ -462,7 +491,10 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._events()
             return
         with self.config.state.reading() as snapshot:
-            response = respond(self.config, self.path, snapshot)
+            try:
+                response = respond(self.config, self.path, snapshot)
+            except (OSError, ValueError):  # a path no disk can hold, or one that vanished
+                response = Response(HTTPStatus.NOT_FOUND, data=b"Not found.\n")
         self._send(response, body=body)
 
     def _send(self, response: Response, *, body: bool = True) -> None:
@@ -470,11 +502,16 @@ class RequestHandler(BaseHTTPRequestHandler):
         if response.location is not None:
             self.send_header("Location", response.location)
         self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.data)))
+        length = response.length if response.stream is not None else len(response.data)
+        self.send_header("Content-Length", str(length))
         for name, value in self.config.extra_headers:
             self.send_header(name, value)
         self.end_headers()
-        if body:
+        if response.stream is not None:
+            with response.stream:
+                if body:
+                    shutil.copyfileobj(response.stream, self.wfile, 64 * 1024)
+        elif body:
             self.wfile.write(response.data)
 
     def _events(self) -> None:

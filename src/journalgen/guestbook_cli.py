@@ -31,11 +31,12 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import re
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ from journalgen.config import SiteConfig
 from journalgen.errors import JournalError, Problem
 from journalgen.guestbook import (
     HONEYPOT_FIELD,
+    MAX_MESSAGE_CHARS,
     Message,
     MessageRenderer,
     clean_text,
@@ -103,14 +105,56 @@ def read_export(data: bytes, path: Path) -> list[Submission]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise JournalError.at(
-            path,
-            "this file is not UTF-8 text, so it is not a Netlify export",
-            hint="Download the submissions again from Netlify's Forms tab (Download as CSV).",
-        ) from err
+        raise _not_utf8(path) from err
     if text.lstrip().startswith(("[", "{")):
         return _from_json(text, path)
-    return _from_csv(text, path)
+    return list(_from_csv(io.StringIO(text, newline=""), path))
+
+
+MAX_JSON_BYTES = 64 * 1024 * 1024
+"""A JSON export is read whole; a larger one is refused (the CSV download is read line by
+line, whatever its size)."""
+
+
+def read_export_file(path: Path) -> Iterator[Submission]:
+    """Like `read_export`, reading a CSV export line by line (memory stays small however
+    large the file); a JSON export is read whole, up to `MAX_JSON_BYTES`."""
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as err:
+        raise JournalError.at(
+            path, f"cannot read this file: {err.strerror or err}", hint=_EXPORT_HINT
+        ) from err
+    with handle:
+        try:
+            start = handle.read(4096)
+        except UnicodeDecodeError as err:
+            raise _not_utf8(path) from err
+        if start.lstrip().startswith(("[", "{")):
+            if path.stat().st_size > MAX_JSON_BYTES:
+                raise JournalError.at(
+                    path,
+                    f"this JSON export is larger than {MAX_JSON_BYTES // 2**20} MB",
+                    hint="Download the submissions as CSV from Netlify's Forms tab instead.",
+                )
+            try:
+                text = start + handle.read()
+            except UnicodeDecodeError as err:
+                raise _not_utf8(path) from err
+            yield from _from_json(text, path)
+            return
+        try:
+            yield from _from_csv(itertools.chain([start], handle), path)
+        except UnicodeDecodeError as err:
+            raise _not_utf8(path) from err
+
+
+def _not_utf8(path: Path) -> JournalError:
+    return JournalError.at(
+        path,
+        "this file is not UTF-8 text, so it is not a Netlify export",
+        hint="Download the submissions again from Netlify's Forms tab (Download as CSV).",
+    )
 
 
 def _from_json(text: str, path: Path) -> list[Submission]:
@@ -139,7 +183,7 @@ def _from_api(item: dict[str, Any], index: int) -> Submission:
     ident = item.get("id")
     state = str(item.get("state") or "").casefold()
     return _submission(
-        where=f"submission {ident}" if ident else f"submission {index}",
+        where=f"submission {one_line(str(ident))[:40]}" if ident else f"submission {index}",
         values=values,
         date=_date(item.get("created_at")),
         spam=state == "spam" or item.get("spam") is True,
@@ -147,39 +191,55 @@ def _from_api(item: dict[str, Any], index: int) -> Submission:
     )
 
 
-def _from_csv(text: str, path: Path) -> list[Submission]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+MAX_FIELD_CHARS = 16 * 1024 * 1024
+"""A CSV cell larger than this cannot be read (Python's csv module stops at 128 KB unless
+told otherwise); a message that long is skipped anyway, with a note."""
+
+
+def _from_csv(lines: Iterable[str], path: Path) -> Iterator[Submission]:
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    reader = csv.reader(_joined(lines))
     try:
-        rows = list(reader)
-    except csv.Error as err:
-        raise JournalError.at(path, f"this CSV cannot be read: {err}", hint=_EXPORT_HINT) from err
-    if not rows:
-        return []
-    columns = [_column(header) for header in rows[0]]
-    if "message" not in columns or "name" not in columns:
-        raise JournalError.at(
-            path,
-            "this CSV has no `name` and `message` columns, so it is not an export of the "
-            "guestbook form",
-            line=1,
-            hint=_EXPORT_HINT,
-        )
-    found = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        values = {column: cell for column, cell in zip(columns, row, strict=False) if column}
-        state = str(values.get("state") or values.get("spam") or "").casefold()
-        found.append(
-            _submission(
+        header = next(reader, None)
+        if header is None:
+            return
+        columns = [_column(name) for name in header]
+        if "message" not in columns or "name" not in columns:
+            raise JournalError.at(
+                path,
+                "this CSV has no `name` and `message` columns, so it is not an export of the "
+                "guestbook form",
+                line=1,
+                hint=_EXPORT_HINT,
+            )
+        for number, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            values = {column: cell for column, cell in zip(columns, row, strict=False) if column}
+            state = str(values.get("state") or values.get("spam") or "").casefold()
+            yield _submission(
                 where=f"line {number}",
                 values=values,
                 date=_date(next((values[c] for c in _DATE_COLUMNS if values.get(c)), None)),
                 spam=state in ("spam", "true", "yes"),
                 form_name=values.get("form_name") or None,
             )
-        )
-    return found
+    except csv.Error as err:
+        raise JournalError.at(
+            path, f"this CSV cannot be read: {err}", line=reader.line_num, hint=_EXPORT_HINT
+        ) from err
+
+
+def _joined(lines: Iterable[str]) -> Iterator[str]:
+    """The text of `lines` (chunks of any size) again as lines, for the csv reader."""
+    rest = ""
+    for chunk in lines:
+        rest += chunk
+        *complete, rest = rest.split("\n")
+        for line in complete:
+            yield line + "\n"
+    if rest:
+        yield rest
 
 
 _EXPORT_HINT = (
@@ -239,7 +299,10 @@ def _date(value: object) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(text.replace(" UTC", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    if not dt.MINYEAR + 1 < moment.year < dt.MAXYEAR - 1:
+        return None  # a moment no time zone can show (year 1 or 9999)
+    return moment
 
 
 # --- Writing pending files (pure) --------------------------------------------------------
@@ -282,11 +345,17 @@ def pending_file(submission: Submission, config: SiteConfig, origin: str) -> tup
         width=10**6,
     )
     header = (
-        f"# Imported by `journalgen guestbook import` from {origin} ({submission.where}).\n"
+        f"# Imported by `journalgen guestbook import` from {_printable(origin, 80)} "
+        f"({_printable(submission.where, 60)}).\n"
         f"# Publish it: journalgen guestbook approve {name[:-5]}\n"
         f"# Turn it down: journalgen guestbook reject {name[:-5]}\n"
     )
     return name, header + body + f"date: {local:%Y-%m-%d %H:%M}\n" + message
+
+
+def _printable(text: str, limit: int) -> str:
+    """`text` as one line of a comment: nothing that could end the line or the file."""
+    return "".join(c for c in one_line(text) if c.isprintable())[:limit]
 
 
 # --- What a folder of messages holds -----------------------------------------------------
@@ -336,15 +405,15 @@ def existing_keys(paths: Iterable[Path]) -> set[str]:
 
 
 def plan_import(
-    submissions: Sequence[Submission],
+    submissions: Iterable[Submission],
     config: SiteConfig,
     known: set[str],
     origin: str,
     export_path: Path,
-) -> tuple[ImportReport, list[tuple[str, str]]]:
-    """Which submissions become pending files (name, text); pure."""
-    report = ImportReport()
-    files: list[tuple[str, str]] = []
+    report: ImportReport,
+) -> Iterator[tuple[str, str]]:
+    """The pending files (name, text) the submissions become, one at a time, so an export
+    of any size is never in memory whole; what was left out is noted in `report`."""
     renderer = MessageRenderer()
     keys = set(known)
     for submission in submissions:
@@ -363,7 +432,7 @@ def plan_import(
                 for what, value in (
                     ("name", submission.name),
                     ("message", submission.message),
-                    ("date", submission.date),
+                    ("usable date", submission.date),
                 )
                 if not value
             ]
@@ -374,15 +443,25 @@ def plan_import(
         if submission.key in keys:
             report.duplicates += 1
             continue
+        if len(submission.message) > MAX_MESSAGE_CHARS:
+            report.skipped.append(
+                Problem(
+                    export_path,
+                    None,
+                    f"{submission.where}: the message is {len(submission.message):,} "
+                    f"characters; a guestbook message may be at most {MAX_MESSAGE_CHARS:,} "
+                    "(skipped)",
+                )
+            )
+            continue
         name, text = pending_file(submission, config, origin)
         problem = _check(name, text, config, renderer, export_path, submission.where)
         if problem is not None:
             report.skipped.append(problem)
             continue
         keys.add(submission.key)
-        files.append((name, text))
         report.written.append(name)
-    return report, files
+        yield name, text
 
 
 def _check(
@@ -499,15 +578,9 @@ def _run_import(args: argparse.Namespace) -> int:
     site_dir = Path(args.site)
     config = config_module.load(site_dir)
     export = Path(args.file)
-    try:
-        data = export.read_bytes()
-    except OSError as err:
-        raise JournalError.at(
-            export, f"cannot read this file: {err.strerror or err}", hint=_EXPORT_HINT
-        ) from err
-    submissions = read_export(data, export)
     known = existing_keys(sources.guestbook_files(site_dir))
-    report, planned = plan_import(submissions, config, known, export.name, export)
+    report = ImportReport()
+    planned = plan_import(read_export_file(export), config, known, export.name, export, report)
     pending = _guestbook_dir(site_dir) / sources.PENDING_DIR
     files.remove_temporaries(pending)
     for number, (name, text) in enumerate(planned, 1):
