@@ -1,15 +1,20 @@
-"""`journalgen deploy-check`: look over a built site before it is published.
+"""`journalgen deploy-check`: the gate before a built site is published.
 
 Every internal link and image must lead to a file, the feeds must be well-formed with
-absolute links, nothing unpublished (drafts, scheduled entries, preview builds) may be in
-it, and every Netlify form must be one Netlify can detect.
+absolute links, nothing unpublished (drafts, held farewells, scheduled entries, preview
+builds) may be in it anywhere, it must hold exactly the files the last build wrote, no page
+may load a script or a frame or post a form elsewhere, and every Netlify form must be one
+Netlify can detect.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import html
+import json
 import re
+import tomllib
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -22,7 +27,9 @@ from journalgen.build import parse_sources
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry
 from journalgen.errors import JournalError, Problem
+from journalgen.publishing import headers
 from journalgen.render import plain_text
+from journalgen.writer import MANIFEST
 
 LINK_ATTRIBUTES = ("href", "src", "action", "poster")
 
@@ -45,6 +52,14 @@ class _PageFacts:
     """The attributes of each <form>, plus `_hidden_form_name`: its form-name input."""
     previews: int
     """Elements marked as previews (class preview-banner)."""
+    dangers: tuple[str, ...] = ()
+    """What could run code or show another site (see `_Collector._dangers`)."""
+
+
+_DANGER_HINT = (
+    "journalgen writes no scripts and removes them from entries; it came from a template in "
+    "templates/, a file in static/, allow_unsafe_html, or someone changed the built site."
+)
 
 
 def check_site(site_dir: Path, out_dir: Path, now: dt.datetime | None = None) -> CheckReport:
@@ -65,7 +80,11 @@ def check_site(site_dir: Path, out_dir: Path, now: dt.datetime | None = None) ->
         facts = _page_facts(text)
         links += len(facts.links)
         problems += _broken_links(settings, page, facts, files, out_dir)
-        problems += _form_problems(page, facts, out_dir)
+        problems += _form_problems(settings, page, facts, out_dir)
+        problems += [
+            Problem(out_dir / page, None, f"this page has {danger}", _DANGER_HINT)
+            for danger in dict.fromkeys(facts.dangers)
+        ]
         if facts.previews:
             problems.append(
                 Problem(
@@ -79,15 +98,77 @@ def check_site(site_dir: Path, out_dir: Path, now: dt.datetime | None = None) ->
     feeds = sorted(f for f in files if f.endswith(("feed.xml", "atom.xml")))
     for feed in feeds:
         problems += _feed_problems(settings, out_dir / feed, files)
-    problems += _unpublished(site_dir, settings, out_dir, files, texts, now)
+    problems += _unpublished(site_dir, settings, out_dir, files, now)
+    problems += _not_built(out_dir, files)
+    problems += _headers_disagree(site_dir, out_dir)
     return CheckReport(len(pages), links, len(feeds), tuple(problems))
+
+
+def _not_built(out_dir: Path, files: set[str]) -> list[Problem]:
+    """Every file must be one the last build wrote (its list is in the output folder)."""
+    try:
+        record = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        written = {str(name) for name in record["files"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return [
+            Problem(
+                out_dir,
+                None,
+                "this folder has no record of a journalgen build, so what is in it cannot be "
+                "checked",
+                "Run `journalgen build`, then check again.",
+            )
+        ]
+    problems = [
+        Problem(
+            out_dir / rel,
+            None,
+            "this file was not written by the last build (added by hand, or left by an "
+            "interrupted program), and would be published",
+            "Delete it, or put files to publish in static/ and build again.",
+        )
+        for rel in sorted(files - written - {MANIFEST})
+    ]
+    problems += [
+        Problem(out_dir / rel, None, "the last build wrote this file, but it is missing")
+        for rel in sorted(written - files)
+    ]
+    return problems
+
+
+def _headers_disagree(site_dir: Path, out_dir: Path) -> list[Problem]:
+    """netlify.toml and output/_headers must send the same headers."""
+    toml_path = site_dir / "netlify.toml"
+    if not toml_path.is_file() or not (out_dir / "_headers").is_file():
+        return []
+    try:
+        settings = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        return [Problem(toml_path, None, f"netlify.toml cannot be read: {err}")]
+    written = headers.parse_headers_file((out_dir / "_headers").read_text(encoding="utf-8"))
+    problems = []
+    for rule in settings.get("headers", []):
+        path = str(rule.get("for", ""))
+        for name, value in dict(rule.get("values", {})).items():
+            if written.get(path, {}).get(name) != str(value):
+                problems.append(
+                    Problem(
+                        toml_path,
+                        None,
+                        f"{name} for {path} differs from what output/_headers sends",
+                        "Run `journalgen upgrade` to write both from journalgen again.",
+                    )
+                )
+    return problems
 
 
 def _page_facts(text: str) -> _PageFacts:
     parser = _Collector()
     parser.feed(text)
     parser.close()
-    return _PageFacts(tuple(parser.links), tuple(parser.forms), parser.previews)
+    return _PageFacts(
+        tuple(parser.links), tuple(parser.forms), parser.previews, tuple(parser.dangers)
+    )
 
 
 class _Collector(HTMLParser):
@@ -96,9 +177,12 @@ class _Collector(HTMLParser):
         self.links: list[tuple[str, str]] = []
         self.forms: list[dict[str, str]] = []
         self.previews = 0
+        self.dangers: list[str] = []
+        """What could run or load another site's page: scripts, frames, handlers…"""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
+        self._dangers(tag, values)
         if "preview-banner" in values.get("class", "").split():
             self.previews += 1
         if tag == "link" and values.get("rel") in ("canonical", "alternate"):
@@ -113,6 +197,38 @@ class _Collector(HTMLParser):
             self.forms.append(dict(values))
         if tag == "input" and values.get("name") == "form-name" and self.forms:
             self.forms[-1]["_hidden_form_name"] = values.get("value", "")
+
+    def _dangers(self, tag: str, values: dict[str, str]) -> None:
+        if tag == "script":
+            where = values.get("src")
+            self.dangers.append(f"a script ({where})" if where else "a script")
+        elif tag in ("iframe", "frame", "frameset", "object", "embed", "applet"):
+            self.dangers.append(f"a <{tag}> (another page inside this one)")
+        elif tag == "base":
+            self.dangers.append("a <base> element (it redirects every link)")
+        elif tag == "meta" and values.get("http-equiv", "").casefold() == "refresh":
+            self.dangers.append("a <meta> refresh (it sends readers elsewhere)")
+        for name, value in values.items():
+            if name.startswith("on"):
+                self.dangers.append(f"an event handler `{name}` on <{tag}>")
+            elif name in (*LINK_ATTRIBUTES, "srcset", "formaction", "xlink:href", "data"):
+                if _runs(value) and not (tag == "img" and _is_image_data(value)):
+                    self.dangers.append(f"a `{name}` that runs code ({value[:40]!r})")
+            elif name == "srcdoc":
+                self.dangers.append(f"a `srcdoc` on <{tag}>")
+
+
+_RUNS = re.compile(r"^\s*(javascript|vbscript|data|livescript):", re.IGNORECASE)
+
+
+def _runs(url: str) -> bool:
+    """A URL whose scheme makes the browser run something (control characters and spaces,
+    which browsers ignore inside a scheme, removed first)."""
+    return _RUNS.match(re.sub(r"[\x00-\x20]", "", url)) is not None
+
+
+def _is_image_data(url: str) -> bool:
+    return url.strip().lower().startswith("data:image/")
 
 
 def _internal_target(settings: SiteConfig, page: str, url: str) -> str | None:
@@ -146,9 +262,22 @@ def _broken_links(
     return problems
 
 
-def _form_problems(page: str, facts: _PageFacts, out_dir: Path) -> list[Problem]:
+def _form_problems(
+    settings: SiteConfig, page: str, facts: _PageFacts, out_dir: Path
+) -> list[Problem]:
     problems = []
     for form in facts.forms:
+        action = form.get("action", "")
+        if action and _internal_target(settings, page, action) is None:
+            problems.append(
+                Problem(
+                    out_dir / page,
+                    None,
+                    f"a form sends what readers type to {action}, outside the journal",
+                    "Only the journal's own forms (Netlify's) belong in it: check your "
+                    "templates and entries.",
+                )
+            )
         if "data-netlify" not in form and "netlify" not in form:
             continue
         name = form.get("name", "")
@@ -218,46 +347,80 @@ def _unpublished(
     settings: SiteConfig,
     out_dir: Path,
     files: set[str],
-    texts: dict[str, str],
     now: dt.datetime | None,
 ) -> list[Problem]:
-    """Drafts and entries not yet due must be nowhere: not as a page, not as text."""
+    """Drafts, held farewells and entries not yet due must be nowhere: not as a page, and
+    no stretch of their text in any file (pages, feeds, anything)."""
     moment = now or dt.datetime.now(dt.UTC)
-    entries, _pages = parse_sources(sources.discover(site_dir).sources, settings)
+    entries, pages = parse_sources(sources.discover(site_dir).sources, settings)
     hidden = [entry for entry in entries if not entry.is_published(moment)]
-    feeds = {
-        f: (out_dir / f).read_text(encoding="utf-8", errors="replace")
-        for f in files
-        if f.endswith(".xml")
-    }
-    everything = {**texts, **feeds}
     problems = []
+    marked: list[tuple[Entry, set[str]]] = []
+    # Words a published entry or page shares with a draft prove nothing: only the draft's own.
+    shared: set[str] = set()
+    if hidden:
+        shown = [e.body_html for e in entries if e.is_published(moment)]
+        for body in (*shown, *(page.body_html for page in pages)):
+            shared |= _shingles(plain_text(body, limit=200_000))
     for entry in hidden:
-        why = "a draft" if entry.draft else "scheduled for later"
+        why = _why(entry)
         if entry.path + "index.html" in files:
             problems.append(
-                Problem(
-                    entry.source.path,
-                    None,
-                    f"this entry is {why} but its page is in the built site",
-                )
+                Problem(entry.source.path, None, f"this entry is {why} but its page is built")
             )
             continue
-        marker = _fingerprint(entry)
-        found = next((name for name, text in everything.items() if marker and marker in text), None)
-        if found is not None:
-            problems.append(
-                Problem(entry.source.path, None, f"this entry is {why} but its text is in {found}")
-            )
+        shingles = _shingles(plain_text(entry.body_html, limit=200_000)) - shared
+        if shingles:
+            marked.append((entry, shingles))
+    if not marked:
+        return problems
+    for rel in sorted(files):
+        words = _words(_readable(out_dir / rel))
+        found = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+        for entry, shingles in marked:
+            if shingles & found:
+                problems.append(
+                    Problem(
+                        entry.source.path,
+                        None,
+                        f"this entry is {_why(entry)} but its text is in {rel}",
+                        "Build again (journalgen build) and check that nothing else puts "
+                        "files into the output folder.",
+                    )
+                )
     return problems
 
 
-def _fingerprint(entry: Entry) -> str:
-    """A stretch of the entry's text unlikely to appear anywhere else."""
-    words = plain_text(entry.body_html, limit=10_000).split()
-    longest = max((words[i : i + 8] for i in range(max(1, len(words) - 7))), key=len, default=[])
-    text = " ".join(longest)
-    return text if len(text) >= 24 and not re.search(r"[<>&\"']", text) else ""
+SHINGLE = 6
+"""Words in a row that, found together in a built file, show an entry's text is there."""
+
+
+def _why(entry: Entry) -> str:
+    if entry.undated or (entry.draft and entry.kind == "farewell"):
+        return "a held farewell"
+    return "a draft" if entry.draft else "scheduled for later"
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _shingles(text: str) -> set[str]:
+    """Every run of `SHINGLE` words of the text (a text shorter than that: none)."""
+    words = _words(text)
+    return {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+
+
+def _readable(path: Path) -> str:
+    """A built file as the words a reader could find in it (markup and escapes undone)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ""
+    text = data.decode("utf-8", errors="replace")
+    for _ in range(2):  # feeds escape the HTML they carry: undo both layers
+        text = html.unescape(re.sub(r"<[^>]*>", " ", text))
+    return text
 
 
 def register(
@@ -270,8 +433,10 @@ def register(
         parents=[common, site],
         help="check the built site before publishing it",
         description="Check the built site before you publish it: every link and image "
-        "leads somewhere, the feeds are valid, no draft or scheduled entry is in it, and "
-        "Netlify can detect the guestbook form. Exits with an error listing the problems.",
+        "leads somewhere, the feeds are valid, no draft, held farewell or scheduled entry "
+        "is in it (not even a sentence of one), it holds only the files the last build "
+        "wrote, no page loads a script or a frame or sends a form elsewhere, and Netlify "
+        "can detect the guestbook form. Exits with an error listing the problems.",
     )
     check.add_argument(
         "--output",
