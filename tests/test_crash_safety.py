@@ -47,9 +47,12 @@ def _write_journal(folder: Path, title: str, entries: int = 40, secret: str = ""
         ).write_text(f'---\ntitle: "Day {n}"\ntags: [t{n % 4}]\n---\n\n{body}\n', encoding="utf-8")
 
 
-def _run(site: Path, *args: str, kill_at: str | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    site: Path, *args: str, kill_at: str | None = None, without: str = ""
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env.pop("JOURNALGEN_KILL_AT", None)
+    env["JOURNALGEN_WITHOUT"] = without
     if kill_at is not None:
         env["JOURNALGEN_KILL_AT"] = kill_at
     return subprocess.run(
@@ -137,6 +140,26 @@ def test_a_build_killed_at_each_point_leaves_one_whole_build(
     assert state == ("old" if point.startswith("write") or point == "exchange" else "new")
 
 
+@pytest.mark.parametrize("point", ["write:2", "exchange", "exchange-half", "exchanged"])
+def test_without_renameat2_a_killed_build_leaves_no_mix_and_the_next_one_recovers(
+    trees: tuple[Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path, point: str
+) -> None:
+    """macOS and Windows have no one-step exchange: two renames, between which a kill
+    leaves no output folder at all (never a mixed one); the next build puts things right."""
+    template, old, new = trees
+    site = _fresh_copy(template, tmp_path)
+    done = _run(site, "build", "--quiet", kill_at=point, without="renameat2")
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    if (site / "output").exists():
+        assert _tree(site / "output") in (old, new), point
+    else:
+        assert point == "exchange-half"
+    done = _run(site, "build", "--quiet", without="renameat2")
+    assert done.returncode == 0, done.stderr
+    assert _tree(site / "output") == new
+    _no_leftovers(site)
+
+
 def test_builds_killed_at_random_moments_leave_one_whole_build(
     trees: tuple[Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
 ) -> None:
@@ -191,9 +214,29 @@ def test_two_builds_started_together(tmp_path: Path) -> None:
     for code, _out, err in results:
         assert code == 0, err
         assert "Traceback" not in err and "did not expect" not in err
-    assert any("Waiting: journalgen build (process" in err for _code, _out, err in results)
     assert _tree(site / "output") == _cold(tmp_path, site)
     _no_leftovers(site)
+
+
+def test_a_second_command_waits_and_says_for_whom(tmp_path: Path) -> None:
+    from journalgen import lock
+
+    site = tmp_path / "site"
+    _write_journal(site, "Waiting", entries=3)
+    with lock.held(site, "journalgen guestbook import"):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "journalgen", "build", "--site", str(site)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(3)
+        assert process.poll() is None, "the build did not wait"
+        assert not (site / "output").exists()
+    _out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert f"Waiting: journalgen guestbook import (process {os.getpid()}, since " in err
+    assert (site / "output" / "index.html").is_file()
 
 
 def test_a_build_while_serve_previews(tmp_path: Path) -> None:
@@ -352,6 +395,7 @@ def test_a_full_disk_is_a_plain_message_and_the_output_stays(tmp_path: Path) -> 
         done = _run(site, "build")
         assert done.returncode == 1, done.stderr
         assert "the disk is full" in done.stderr, done.stderr
+        assert f"could not write in {site / 'output'}" in done.stderr, done.stderr
         assert "did not expect" not in done.stderr and "Traceback" not in done.stderr
         assert _tree(site / "output") == before
         _no_leftovers(site)
@@ -428,3 +472,49 @@ def test_a_pickle_in_the_cache_never_runs(tmp_path: Path) -> None:
     done = _run(site, "build")
     assert done.returncode == 0, done.stderr
     assert _tree(site / "output") == expected
+
+
+def test_an_output_that_is_a_mount_point_is_a_plain_message(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    _write_journal(site, "Mounted", entries=3)
+    with _mounted(site / "output", "size=20m"):
+        done = _run(site, "build")
+        assert done.returncode == 1, done.stderr
+        assert "mount point" in done.stderr and "did not expect" not in done.stderr
+
+
+def test_an_unreadable_static_file_is_named_as_unreadable(
+    request: pytest.FixtureRequest,
+) -> None:
+    import tempfile
+
+    tmp_path = Path(tempfile.mkdtemp(prefix="journalgen-unreadable-", dir="/tmp"))
+    request.addfinalizer(lambda: shutil.rmtree(tmp_path, ignore_errors=True))
+    tmp_path.chmod(0o777)  # pytest's own folders are the owner's alone
+    site = tmp_path / "site"
+    _write_journal(site, "Static", entries=3)
+    secret = site / "static" / "extra.css"
+    secret.parent.mkdir()
+    secret.write_text("body {}", encoding="utf-8")
+    secret.chmod(0)
+    probe = subprocess.run(
+        ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "true"],
+        capture_output=True,
+    )
+    if probe.returncode != 0 or os.geteuid() != 0:
+        secret.chmod(0o644)
+        pytest.skip("needs root and setpriv to read as another user")
+    for folder in (tmp_path, site, *site.rglob("*")):
+        if folder.is_dir():
+            folder.chmod(0o777)
+        elif folder != secret:
+            folder.chmod(0o666)
+    done = subprocess.run(
+        ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+         sys.executable, "-m", "journalgen", "build", "--site", str(site)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "extra.css: cannot read this file" in done.stderr, done.stderr

@@ -113,7 +113,11 @@ def test_upgrade_moves_an_old_journal_and_says_what_changed(
     old = old.replace(f"journalgen-{__version__}-", "journalgen-0.0.9-")
     old = old.replace("jinja2==3.1.6", "jinja2==3.1.4")
     (journal / "requirements.txt").write_text(old, encoding="utf-8")
-    (journal / "netlify.toml").write_text('[build]\ncommand = "journalgen build"\n')
+    older_toml = '[build]\ncommand = "journalgen build"\n'
+    (journal / "netlify.toml").write_text(older_toml)
+    record = json.loads((journal / hosts.RECORD).read_text())
+    record["netlify.toml"] = hashlib.sha256(older_toml.encode()).hexdigest()
+    (journal / hosts.RECORD).write_text(json.dumps(record))
     capsys.readouterr()
     assert main(["upgrade", "--site", str(journal)]) == 0
     said = capsys.readouterr().out
@@ -125,6 +129,46 @@ def test_upgrade_moves_an_old_journal_and_says_what_changed(
     fresh = _init(tmp_path / "fresh")
     for rel in ("requirements.txt", "netlify.toml"):
         assert (journal / rel).read_bytes() == (fresh / rel).read_bytes(), rel
+
+
+def test_upgrade_leaves_a_hand_edited_file_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = _init(tmp_path / "j")
+    toml = journal / "netlify.toml"
+    toml.write_text(toml.read_text() + '\n[[redirects]]\n  from = "/old"\n  to = "/"\n')
+    edited = toml.read_text()
+    (journal / "requirements.txt").write_text("jinja2\n")  # journalgen's alone: replaced
+    capsys.readouterr()
+    assert main(["upgrade", "--site", str(journal)]) == 0
+    said = capsys.readouterr().out
+    assert toml.read_text() == edited
+    assert "netlify.toml was changed since journalgen wrote it" in said
+    assert (journal / "netlify.toml.journalgen-new").read_bytes() == hosts.netlify_toml()
+    assert (journal / "requirements.txt").read_text().startswith("# What Netlify")
+
+
+def test_upgrade_moves_a_journal_to_github_pages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = _init(tmp_path / "j", "--schedule")
+    capsys.readouterr()
+    assert main(["upgrade", "--site", str(journal), "--host", "github-pages"]) == 0
+    said = capsys.readouterr().out
+    for gone in ("netlify.toml", hosts.NETLIFY_PLUGIN + "/index.js", hosts.SCHEDULE_WORKFLOW):
+        assert not (journal / gone).exists(), gone
+    assert (journal / hosts.PAGES_WORKFLOW).is_file()
+    assert "set the guestbook's provider to email" in said
+    assert hosts.detect(journal) == ("github-pages", True)
+    assert main(["upgrade", "--site", str(journal)]) == 0
+    assert "Nothing to change" in capsys.readouterr().out
+
+
+def test_github_pages_cannot_promise_a_password(tmp_path: Path) -> None:
+    assert (
+        main(["init", str(tmp_path / "j"), "--host", "github-pages", "--privacy", "password"]) == 1
+    )
+    assert not (tmp_path / "j" / "journalgen.yaml").exists()
 
 
 def _toml_headers(path: Path) -> dict[str, dict[str, str]]:
@@ -337,7 +381,8 @@ def test_a_github_pages_journal_builds_as_its_workflow_says(tmp_path: Path) -> N
     workflow = yaml.safe_load((journal / hosts.PAGES_WORKFLOW).read_text())
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
     assert set(triggers) == {"push", "workflow_dispatch", "schedule"}
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     jobs = workflow["jobs"]
     assert (
         jobs["build"]["needs"] == "due" and "needs.due.outputs.due == 'true'" in jobs["build"]["if"]

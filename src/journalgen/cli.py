@@ -95,7 +95,7 @@ def _disk_problem(err: OSError) -> str | None:
         return None
     reason, todo = found
     where = Path(os.fsdecode(err.filename)) if err.filename else None
-    folder = where.parent if where is not None and not where.is_dir() else where
+    folder = where.parent if where is not None and not os.path.isdir(where) else where
     # The new site is made beside the output folder, under a name the person never saw.
     shown = re.sub(r"(^|/)\.([^/]+)\.building-\d+(?=/|$)", r"\1\2", str(folder or ""))
     named = f" in {shown}" if shown else ""
@@ -107,11 +107,15 @@ def _disk_problem(err: OSError) -> str | None:
 
 
 def _run_locked(args: argparse.Namespace) -> int:
-    """Run a command that writes the journal or its output while holding its lock."""
-    from journalgen import lock
+    """Run a command that writes the journal or its output while holding its lock (outside
+    a journal the command only says so: no lock file is made in a mistyped folder)."""
+    from journalgen import config, lock
 
-    with lock.held(Path(args.site), f"journalgen {args.locks}"):
+    if not os.path.isfile(Path(args.site) / config.CONFIG_NAME):
         code: int = args.run(args)
+        return code
+    with lock.held(Path(args.site), f"journalgen {args.locks}"):
+        code = args.run(args)
         return code
 
 

@@ -13,6 +13,9 @@ import os
 import signal
 
 VARIABLE = "JOURNALGEN_KILL_AT"
+WITHOUT = "JOURNALGEN_WITHOUT"
+"""`JOURNALGEN_WITHOUT=renameat2` makes the writer use the way it has on systems without
+it (macOS, Windows), so that way is tested too."""
 
 
 def point(name: str, number: int | None = None) -> None:
@@ -22,3 +25,8 @@ def point(name: str, number: int | None = None) -> None:
     here = name if number is None else f"{name}:{number}"
     if wanted == here:
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def without(feature: str) -> bool:
+    """True when a test asked journalgen to do without `feature` (see WITHOUT)."""
+    return feature in os.environ.get(WITHOUT, "").split(",")

@@ -48,34 +48,46 @@ def held(
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError:
-        yield  # a read-only journal: nothing can be written, so nothing to serialise
+        descriptor = -1  # a read-only journal: nothing can be written, nothing to serialise
+    if descriptor < 0:
+        yield
         return
     try:
         deadline = time.monotonic() + wait
         told = False
+        lockable = True
         while True:
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                holder = _holder(descriptor)
-                if time.monotonic() >= deadline:
-                    raise JournalError.at(
-                        site_dir,
-                        f"{holder} is still working on this journal",
-                        hint="Wait for it to finish (or stop it), then run this again.",
-                    ) from None
-                if not told:
-                    say(f"Waiting: {holder} is working on this journal…")
-                    told = True
-                time.sleep(0.1)
+                pass
+            except OSError as err:  # a disk without locks (some network disks)
+                say(f"notice: {path} cannot be locked ({err.strerror}); going on without.")
+                lockable = False
+                break
+            holder = _holder(descriptor)
+            if time.monotonic() >= deadline:
+                raise JournalError.at(
+                    site_dir,
+                    f"{holder} is still working on this journal",
+                    hint="Wait for it to finish (or stop it), then run this again.",
+                )
+            if not told:
+                say(f"Waiting: {holder} is working on this journal…")
+                told = True
+            time.sleep(0.1)
+        if not lockable:
+            yield
+            return
         record = {
             "command": command,
             "pid": os.getpid(),
             "since": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         }
-        os.ftruncate(descriptor, 0)
-        os.pwrite(descriptor, json.dumps(record).encode("utf-8"), 0)
+        with contextlib.suppress(OSError):  # who holds it is only said, when it fits
+            os.ftruncate(descriptor, 0)
+            os.pwrite(descriptor, json.dumps(record).encode("utf-8"), 0)
         try:
             yield
         finally:

@@ -3,8 +3,10 @@
 Not pickle (whose loading can run any command): a tagged JSON that can hold only plain
 values (numbers, text, bytes, lists, tuples, dictionaries, sets, dates and times, paths)
 and journalgen's own frozen dataclasses, made again through their constructors. A file
-starts with a digest of what follows, so a truncated or altered file is noticed and
-ignored: the cache is rebuilt, and the build never fails because of it.
+starts with a digest of what follows, so a truncated or damaged file is noticed and
+ignored: the cache is rebuilt, and the build never fails because of it. (The digest is not
+a signature: whoever can write the cache folder can write valid content into it; what it
+holds is data that is shown, never code that is run.)
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import json
 import os
 import sys
 import zlib
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath
 from typing import Any
 from zoneinfo import ZoneInfo
 
 MAGIC = b"journalgen-store-1\n"
+MAX_BYTES = 2 * 1024**3
+"""No stored file expands beyond this."""
 
 
 class Unreadable(ValueError):
@@ -42,9 +46,13 @@ def loads(data: bytes) -> Any:
     if hashlib.sha256(payload).hexdigest().encode("ascii") != digest:
         raise Unreadable("its digest does not match (truncated or altered)")
     try:
-        return _decode(json.loads(zlib.decompress(payload).decode("utf-8")))
-    except (ValueError, TypeError, KeyError, zlib.error) as err:
-        raise Unreadable(str(err)) from err
+        inflate = zlib.decompressobj()
+        text = inflate.decompress(payload, MAX_BYTES)
+        if inflate.unconsumed_tail:
+            raise Unreadable("it is larger than any cache journalgen writes")
+        return _decode(json.loads(text.decode("utf-8")))
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError, zlib.error) as err:
+        raise Unreadable(str(err) or type(err).__name__) from err
 
 
 def load(file: Path, notice: bool = True) -> Any:
@@ -75,7 +83,7 @@ def store(file: Path, value: object) -> None:
         file.parent.mkdir(parents=True, exist_ok=True)
         temp.write_bytes(dumps(value))
         os.replace(temp, file)
-    except OSError:
+    except (OSError, TypeError, ValueError, RecursionError):
         with contextlib.suppress(OSError):
             temp.unlink()
 
@@ -102,7 +110,7 @@ def _encode(value: object) -> Any:
         return {"dt": value.replace(tzinfo=None).isoformat(), "z": _zone(value.tzinfo)}
     if isinstance(value, dt.date):
         return {"da": value.isoformat()}
-    if isinstance(value, PurePosixPath):
+    if isinstance(value, PurePath):
         return {"p": str(value)}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         cls = type(value)
@@ -168,6 +176,10 @@ def _make(name: str, fields: dict[str, Any]) -> Any:
     cls: Any = module
     for part in qualname.split("."):
         cls = getattr(cls, part, None)
-    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+    if not (
+        isinstance(cls, type)
+        and dataclasses.is_dataclass(cls)
+        and cls.__module__.startswith("journalgen.")
+    ):
         raise ValueError(f"not a journalgen dataclass: {name}")
     return cls(**{key: _decode(item) for key, item in fields.items()})

@@ -84,11 +84,18 @@ def init_site(folder: Path, answers: SiteAnswers, today: dt.date) -> list[Path]:
         .encode("utf-8")
         for name, rel in targets.items()
     }
-    made.update(hosts.journal_files(answers.host, schedule=answers.schedule))
+    if answers.host == "github-pages" and answers.privacy == "password":
+        raise JournalError.at(
+            None,
+            "GitHub Pages cannot ask visitors for a password",
+            hint="Choose --privacy private (not listed by search engines), or publish on "
+            "Netlify (--host netlify), whose paid plans can.",
+        )
     for rel, data in made.items():
         files.write_whole(folder / rel, data)
+    written = hosts.write(folder, hosts.journal_files(answers.host, schedule=answers.schedule))
     (folder / "static").mkdir(exist_ok=True)
-    return [folder / rel for rel in made]
+    return [folder / rel for rel in (*made, *written.changed)]
 
 
 def new_entry(

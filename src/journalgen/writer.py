@@ -178,7 +178,11 @@ def write(
     target = Path(os.path.realpath(out_dir))
     remove_leftovers(target)
     staging = target.with_name(f".{target.name}.building-{os.getpid()}")
-    staging.mkdir(parents=True)
+    _check_replaceable(target)
+    try:
+        staging.mkdir(parents=True)
+    except PermissionError as err:
+        raise _cannot_replace(target, "you may not create folders beside it") from err
     state: OutputState = {}
     files = 0
     totals = [0]
@@ -194,14 +198,25 @@ def write(
                 _link_or_copy(target.joinpath(*PurePosixPath(rel).parts), path)
                 state[rel] = _state_of(path, item.key)
                 continue
-            if isinstance(item.content, bytes):
-                if not _reuse(target, rel, item.content, path):
-                    path.write_bytes(item.content)
-            elif not _reuse_copy(target, Copy(rel, item.content), path):
-                shutil.copyfile(item.content, path)
+            try:
+                if isinstance(item.content, bytes):
+                    if not _reuse(target, rel, item.content, path):
+                        path.write_bytes(item.content)
+                elif not _reuse_copy(target, Copy(rel, item.content), path):
+                    _copy(item.content, path)
+            except OSError as err:
+                if err.filename is None:  # name the file being written (a full disk)
+                    raise OSError(err.errno, err.strerror, str(path)) from err
+                raise
             state[rel] = _state_of(path, item.key)
+        _sync(staging)
         faults.point("exchange")
-        _exchange(staging, target)
+        try:
+            _exchange(staging, target)
+        except OSError as err:
+            if err.errno in (errno.EBUSY, errno.EXDEV, errno.EACCES, errno.EPERM):
+                raise _cannot_replace(target, os.strerror(err.errno).lower()) from err
+            raise
         faults.point("exchanged")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -209,6 +224,55 @@ def write(
     shutil.rmtree(staging, ignore_errors=True)  # now the previous build
     faults.point("cleaned")
     return WriteReport(files=files, bytes=totals[0]), state
+
+
+def _check_replaceable(target: Path) -> None:
+    if target.exists() and os.path.ismount(target):
+        raise _cannot_replace(target, "it is a mount point, which cannot be exchanged")
+
+
+def _cannot_replace(target: Path, why: str) -> JournalError:
+    return JournalError.at(
+        target,
+        f"journalgen makes each build beside the output folder and exchanges the two in one "
+        f"step, but it cannot do that here: {why}",
+        hint="Use a folder inside this one as the output (--output), or make the output a "
+        "link to such a folder (ln -s /var/www/journal/site output).",
+    )
+
+
+def _sync(folder: Path) -> None:
+    """Flush the new site to the disk before it is put in place, so a power cut cannot
+    leave empty files in the output folder (one `syncfs` of its disk on Linux)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        if sys.platform == "linux":
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if getattr(libc, "syncfs", None) is not None and libc.syncfs(descriptor) == 0:
+                return
+        os.sync()
+    finally:
+        os.close(descriptor)
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy a file of static/ or content/; one that cannot be read is the journal's problem
+    (named as such), not the output folder's."""
+    try:
+        reading = source.open("rb")
+    except OSError as err:
+        raise JournalError.at(
+            source,
+            f"cannot read this file: {err.strerror or err}",
+            hint="Check that you (the account running journalgen) may read it.",
+        ) from err
+    with reading, target.open("wb") as writing:
+        shutil.copyfileobj(reading, writing, 1024 * 1024)
 
 
 def _link_or_copy(old: Path, new: Path) -> None:
@@ -374,10 +438,11 @@ def _exchange(staging: Path, out_dir: Path) -> None:
         staging.rename(out_dir)
         staging.mkdir()
         return
-    if _rename_exchange(staging, out_dir):
+    if not faults.without("renameat2") and _rename_exchange(staging, out_dir):
         return
     retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
     out_dir.rename(retired)
+    faults.point("exchange-half")
     try:
         staging.rename(out_dir)
     except BaseException:
@@ -449,8 +514,15 @@ def _remove_leftovers(out_dir: Path, found: list[str]) -> None:
 def remove_leftovers(out_dir: Path) -> None:
     """Delete the folders a killed build left beside the output folder (its half-made new
     site, or the previous one it had not deleted yet). Only one build runs at a time in a
-    journal (lock.py), so none of them is in use."""
+    journal (lock.py), so none of them is in use. A build killed between the two renames of
+    the exchange without `renameat2` left no output folder: the previous build is put back
+    first."""
     real = Path(os.path.realpath(out_dir))
+    if not real.exists():
+        retired = sorted(real.parent.glob(f".{glob.escape(real.name)}.old-*"))
+        if retired:
+            with contextlib.suppress(OSError):
+                retired[-1].rename(real)
     with contextlib.suppress(OSError):
         for item in real.parent.glob(f".{glob.escape(real.name)}.*-*"):
             kind = item.name[len(real.name) + 2 :].split("-")[0]

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from journalgen import __version__
+from journalgen.errors import JournalError
 from journalgen.publishing import hosts, vendor
 
 
@@ -49,17 +50,26 @@ def register(
 
 
 def _run_upgrade(args: argparse.Namespace) -> int:
+    from journalgen import config
+
     site_dir = Path(args.site)
-    _require_journal(site_dir)
+    settings = config.load(site_dir)
     host, schedule = hosts.detect(site_dir)
-    if args.host:
-        host = args.host
+    if args.host and args.host != host:
+        if args.host == "github-pages" and settings.privacy == "password":
+            raise JournalError.at(
+                settings.path,
+                "GitHub Pages cannot ask visitors for a password (`privacy: password`)",
+                hint="Change privacy to private first, or stay on Netlify.",
+            )
+        host, schedule = args.host, host == "netlify" and schedule
     before = _versions(site_dir)
-    changed = hosts.write(site_dir, hosts.journal_files(host, schedule=schedule))
+    written = hosts.write(site_dir, hosts.journal_files(host, schedule=schedule))
+    _ignore_netlify_state(site_dir)
     after = _versions(site_dir)
     old_version = before.pop("journalgen", None)
     after.pop("journalgen", None)
-    if not changed:
+    if not written.changed and not written.kept:
         print(f"Nothing to change: the journal already builds with journalgen {__version__}.")
         return 0
     if old_version and old_version != __version__:
@@ -69,9 +79,36 @@ def _run_upgrade(args: argparse.Namespace) -> int:
     for name in sorted(set(before) | set(after)):
         if before.get(name) != after.get(name):
             print(f"  {name}: {before.get(name, 'none')} → {after.get(name, 'removed')}")
-    print("Files rewritten: " + ", ".join(changed))
+    if written.changed:
+        print("Files written or removed: " + ", ".join(written.changed))
+    for rel in written.kept:
+        print(
+            f"{rel} was changed since journalgen wrote it (or an older journalgen wrote it), "
+            f"so it was left as it is: the new version is beside it, in "
+            f"{rel}.journalgen-new. Compare the two, keep what you need in {rel}, and delete "
+            "the .journalgen-new file."
+        )
+    if host == "github-pages" and settings.guestbook.provider == "netlify":
+        print(
+            "GitHub Pages cannot receive forms: in journalgen.yaml, set the guestbook's "
+            "provider to email (with your address) or none."
+        )
     print("Build once (journalgen build), then commit these files with your journal.")
     return 0
+
+
+def _ignore_netlify_state(site_dir: Path) -> None:
+    """Journals made before .gitignore listed .netlify/ (where Netlify's tools keep a
+    local build's settings, password included) get the line."""
+    from journalgen import files
+
+    ignore = site_dir / ".gitignore"
+    try:
+        text = ignore.read_text(encoding="utf-8")
+    except OSError:
+        return
+    if "/.netlify/" not in text.split():
+        files.write_text_whole(ignore, text.rstrip("\n") + "\n/.netlify/\n")
 
 
 def _versions(site_dir: Path) -> dict[str, str]:
@@ -124,9 +161,11 @@ def _run_schedule(args: argparse.Namespace) -> int:
         if host != "netlify":
             print("GitHub Pages' workflow already checks every hour: nothing to set up.")
             return 0
-        changed = hosts.write(site_dir, hosts.journal_files("netlify", schedule=True))
-        for rel in changed:
+        written = hosts.write(site_dir, hosts.journal_files("netlify", schedule=True))
+        for rel in written.changed:
             print(f"wrote {rel}")
+        for rel in written.kept:
+            print(f"{rel} was changed by hand: the new version is in {rel}.journalgen-new")
         print(
             "Now add the secret NETLIFY_BUILD_HOOK on GitHub (see the comments at the top of "
             f"{hosts.SCHEDULE_WORKFLOW}) and push."
@@ -141,10 +180,3 @@ def _until(delta: dt.timedelta) -> str:
     if minutes < 48 * 60:
         return f"{minutes // 60} h {minutes % 60} min"
     return f"{minutes // (24 * 60)} days"
-
-
-def _require_journal(site_dir: Path) -> None:
-    from journalgen import config
-
-    if not (site_dir / config.CONFIG_NAME).is_file():
-        config.load(site_dir)

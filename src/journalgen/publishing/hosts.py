@@ -5,6 +5,9 @@ them and `journalgen upgrade` rewrites them."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 from typing import Literal
@@ -74,6 +77,11 @@ def journal_files(host: Host, *, schedule: bool) -> dict[str, bytes]:
     return made
 
 
+RECORD = f"{vendor.VENDOR_DIR}/journalgen-files.json"
+"""What journalgen last wrote into the journal for publishing (path → SHA-256), so that
+`upgrade` replaces only files nobody changed since."""
+
+
 def detect(site_dir: Path) -> tuple[Host, bool]:
     """The host a journal is set up for, and whether Netlify's schedule trigger is on."""
     if (site_dir / PAGES_WORKFLOW).exists() and not (site_dir / NETLIFY_TOML).exists():
@@ -81,21 +89,69 @@ def detect(site_dir: Path) -> tuple[Host, bool]:
     return "netlify", (site_dir / SCHEDULE_WORKFLOW).exists()
 
 
-def write(site_dir: Path, wanted: dict[str, bytes]) -> list[str]:
-    """Write the files that differ (each whole or not at all) and remove wheels of other
-    versions from vendor/; the paths changed, sorted."""
-    changed = []
-    for rel, data in sorted(wanted.items()):
+@dataclass(frozen=True, slots=True)
+class Written:
+    changed: tuple[str, ...]
+    """Files written, replaced or removed."""
+    kept: tuple[str, ...]
+    """Files someone changed since journalgen wrote them: left alone, the new version
+    written beside each as NAME.journalgen-new."""
+
+
+def write(site_dir: Path, wanted: dict[str, bytes]) -> Written:
+    """Write the files that differ (each whole or not at all; wheels first, so that
+    requirements.txt never names a wheel that is not there yet), remove what journalgen
+    wrote before and no longer wants (another host's files, older wheels), and leave alone
+    any file a person changed."""
+    record = _record(site_dir)
+    changed: list[str] = []
+    kept: list[str] = []
+    for rel, data in sorted(wanted.items(), key=lambda item: not item[0].endswith(".whl")):
         target = site_dir / rel
-        if target.is_file() and target.read_bytes() == data:
+        current = target.read_bytes() if target.is_file() else None
+        if current == data:
+            continue
+        if current is not None and not _ours(rel, current, record):
+            files.write_whole(target.with_name(target.name + ".journalgen-new"), data)
+            kept.append(rel)
             continue
         files.write_whole(target, data)
         changed.append(rel)
+    for rel in sorted(set(record) - set(wanted)):
+        target = site_dir / rel
+        if target.is_file() and _ours(rel, target.read_bytes(), record):
+            target.unlink()
+            changed.append(rel)
     vendor_dir = site_dir / vendor.VENDOR_DIR
     if vendor_dir.is_dir():
         for old in sorted(vendor_dir.glob("*.whl")):
             rel = f"{vendor.VENDOR_DIR}/{old.name}"
-            if rel not in wanted and old.name.startswith(("journalgen-", "feedgen-")):
+            if (
+                rel not in wanted
+                and rel not in changed
+                and old.name.startswith(("journalgen-", "feedgen-"))
+            ):
                 old.unlink()
                 changed.append(rel)
-    return sorted(changed)
+    now = {rel: hashlib.sha256(data).hexdigest() for rel, data in wanted.items()}
+    now.update({rel: record[rel] for rel in kept if rel in record})
+    if now != record:
+        text = json.dumps(now, indent=1, sort_keys=True) + "\n"
+        files.write_text_whole(site_dir / RECORD, text)
+    return Written(tuple(sorted(changed)), tuple(kept))
+
+
+def _record(site_dir: Path) -> dict[str, str]:
+    try:
+        found = json.loads((site_dir / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def _ours(rel: str, data: bytes, record: dict[str, str]) -> bool:
+    """True when `data` is what journalgen wrote at `rel` (or a file journalgen alone
+    writes: its wheels and requirements.txt, which nobody edits by hand)."""
+    if rel.endswith(".whl") or rel == vendor.REQUIREMENTS:
+        return True
+    return record.get(rel) == hashlib.sha256(data).hexdigest()

@@ -39,15 +39,19 @@ def due_moment(site_url: str, password: str | None, timeout: float = 30) -> dt.d
     """The moment the published site says its next scheduled entry comes due."""
     request = urllib.request.Request(site_url.rstrip("/") + "/" + SCHEDULE_FILE)
     if password:
+        if not site_url.startswith("https://"):
+            raise ValueError("the password is only ever sent to an https:// address")
         token = base64.b64encode(password.encode("utf-8")).decode("ascii")
-        request.add_header("Authorization", f"Basic {token}")
+        # Never repeated to wherever a redirect points.
+        request.add_unredirected_header("Authorization", f"Basic {token}")
     request.add_header("Cache-Control", "no-cache")
     with urllib.request.urlopen(request, timeout=timeout) as response:
         data = json.loads(response.read().decode("utf-8"))
     moment = data.get("next_update")
     if moment is None:
         return None
-    return dt.datetime.fromisoformat(str(moment).replace("Z", "+00:00"))
+    found = dt.datetime.fromisoformat(str(moment).replace("Z", "+00:00"))
+    return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
 
 
 def call_hook(hook: str, timeout: float = 30) -> int:
@@ -89,9 +93,14 @@ def main(argv: Sequence[str] | None = None, now: dt.datetime | None = None) -> i
     now = now or dt.datetime.now(dt.UTC)
     try:
         moment = due_moment(site_url, os.environ.get("JOURNALGEN_PASSWORD") or None)
+    except urllib.error.HTTPError as err:
+        if err.code == 404:
+            print(f"{site_url} has no {SCHEDULE_FILE} yet: nothing to do until it is published.")
+            return 0
+        print(f"Could not read {site_url.rstrip('/')}/{SCHEDULE_FILE}: {err}")
+        return 1
     except (OSError, ValueError) as err:
         print(f"Could not read {site_url.rstrip('/')}/{SCHEDULE_FILE}: {err}")
-        print("Is the journal published there, and built by journalgen 0.1 or later?")
         return 1
     due = moment is not None and moment <= now
     if args.github_output:
