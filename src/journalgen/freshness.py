@@ -117,6 +117,7 @@ def _walk(top: Path, label: str, *, folders: bool = False) -> Iterator[Signature
     if folders:
         yield (label + "/", 0, info.st_mtime_ns, info.st_ino)
     stack = [(str(top), label)]
+    seen = {(info.st_dev, info.st_ino)}  # folders reached twice (links, loops): walked once
     while stack:
         folder, prefix = stack.pop()
         try:
@@ -134,7 +135,9 @@ def _walk(top: Path, label: str, *, folders: bool = False) -> Iterator[Signature
             elif item.is_dir():
                 if folders:
                     yield (rel + "/", 0, stat.st_mtime_ns, stat.st_ino)
-                stack.append((item.path, rel))
+                if (stat.st_dev, stat.st_ino) not in seen:
+                    seen.add((stat.st_dev, stat.st_ino))
+                    stack.append((item.path, rel))
             else:
                 yield (rel, stat.st_size, stat.st_mtime_ns, stat.st_ino)
 

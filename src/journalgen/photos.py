@@ -433,6 +433,8 @@ def line_of(text: str, content_path: str, source_rel: str) -> int | None:
     """The first line of `text` (the file at `source_rel`) that mentions `content_path`:
     as written relative to the file, from content/, or at least by its file name."""
     path = content_path.split("#", 1)[0]
+    if not path:
+        return None  # `<img src="#">`: nothing to look for
     folder = posixpath.dirname(source_rel)
     candidates = [posixpath.relpath(path, folder or "."), path, posixpath.basename(path)]
     lines = text.splitlines()

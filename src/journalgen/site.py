@@ -205,6 +205,20 @@ class Selection:
         return not (entry.publish_on and entry.publish_on > now and not self.future)
 
 
+def _once(*warnings: Problem) -> tuple[Problem, ...]:
+    """Each warning once (20,000 identical links to a missing page are one mistake), with
+    the number of times it was found."""
+    counts: dict[Problem, int] = {}
+    for warning in warnings:
+        counts[warning] = counts.get(warning, 0) + 1
+    return tuple(
+        warning
+        if count == 1
+        else Problem(warning.path, warning.line, f"{warning.message} ({count} times)", warning.hint)
+        for warning, count in counts.items()
+    )
+
+
 def assemble(
     config: SiteConfig,
     entries: Sequence[Entry],
@@ -255,7 +269,7 @@ def assemble(
         assets=tuple(assets),
         neighbours=_neighbours(resolved),
         now=now,
-        warnings=(*linker.warnings, *_book_warning(book_page), *guestbook_warnings),
+        warnings=_once(*linker.warnings, *_book_warning(book_page), *guestbook_warnings),
         book_path=None if book_page else BOOK_PATH,
         guestbook=guestbook,
         photos=tuple(linker.used[rel] for rel in sorted(linker.used)),

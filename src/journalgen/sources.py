@@ -220,15 +220,22 @@ def _scan(
     skip = ignored if ignored is not None else is_ignored_name
     found: list[tuple[tuple[str, ...], os.DirEntry[str]]] = []
     problems: list[Problem] = []
-    try:
-        first = os.stat(top)
-        folders = {(first.st_dev, first.st_ino)}
-    except OSError:
-        folders = set()
-    files: set[tuple[int, int]] = set()
+    folders: set[tuple[int, int]] = set()
+    candidates: list[tuple[bool, tuple[str, ...], tuple[int, int], os.DirEntry[str]]] = []
+    # Folders reached through a link wait until every real folder is walked, so that a
+    # folder is read under its own name; each folder (by device and inode) is read once.
     stack: list[tuple[str, tuple[str, ...]]] = [(top, ())]
-    while stack:
-        folder, above = stack.pop()
+    linked_stack: list[tuple[str, tuple[str, ...]]] = []
+    while stack or linked_stack:
+        through_link = not stack
+        folder, above = stack.pop() if stack else linked_stack.pop()
+        try:
+            here = os.stat(folder)
+        except OSError:
+            continue
+        if (here.st_dev, here.st_ino) in folders:
+            continue
+        folders.add((here.st_dev, here.st_ino))
         try:
             items = list(os.scandir(folder))
         except OSError as err:
@@ -253,7 +260,8 @@ def _scan(
                     )
                 )
                 continue
-            if item.is_symlink():
+            linked = item.is_symlink()
+            if linked:
                 problem = _link_problem(item.path, inside)
                 if problem is not None:
                     problems.append(problem)
@@ -265,13 +273,18 @@ def _scan(
             key = (info.st_dev, info.st_ino)
             if S_ISDIR(info.st_mode):
                 if key not in folders:
-                    folders.add(key)
-                    stack.append((item.path, (*above, item.name)))
-            elif S_ISREG(info.st_mode) and key not in files:
-                files.add(key)
-                found.append(((*above, item.name), item))
+                    waiting = linked_stack if through_link or linked else stack
+                    waiting.append((item.path, (*above, item.name)))
+            elif S_ISREG(info.st_mode):
+                candidates.append((through_link or linked, (*above, item.name), key, item))
     if problems:
         raise JournalError(problems)
+    # A file reached twice (through a link) is read once, under its own name if it has one.
+    files: set[tuple[int, int]] = set()
+    for _linked, parts, key, item in sorted(candidates, key=lambda c: (c[0], c[1])):
+        if key not in files:
+            files.add(key)
+            found.append((parts, item))
     found.sort(key=lambda pair: pair[0])
     return found
 

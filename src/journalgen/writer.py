@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -48,7 +49,8 @@ def check_output_dir(
     (`folders_unchanged`), so it holds only that build's files: no need to look."""
     out = out_dir.resolve()
     site = site_dir.resolve()
-    if out == site or site.is_relative_to(out) or out.is_relative_to(site / "content"):
+    own = ("content", "static", "templates")
+    if out == site or site.is_relative_to(out) or any(out.is_relative_to(site / f) for f in own):
         raise JournalError.at(
             out_dir,
             "the output folder would overwrite your site's own files",
@@ -407,12 +409,12 @@ def _check_path(rel: str, seen: dict[str, str], folders: set[str], origin: str) 
             or "\x00" in rel
         ):
             raise JournalError.at(None, f"refusing to write outside the output folder: {rel!r}")
-    key = rel.casefold()
+    key = unicodedata.normalize("NFC", rel).casefold()
     if key in seen:
         raise JournalError.at(
             None,
-            f"two files would be written at {rel} (names differing only in capital letters "
-            "are the same file on Mac and Windows)",
+            f"two files would be written at {rel} (names differing only in capital letters, "
+            "or in how an accented letter is stored, are the same file on Mac and Windows)",
             hint=f"Rename one of them (one comes from {origin}).",
         )
     above = key.split("/")[:-1]

@@ -1,0 +1,106 @@
+"""`journalgen serve` as a stranger on the home network or an unlucky browser meets it,
+over real HTTP: host configuration is never served, odd paths get a 404 and no traceback,
+a large file is sent in bounded memory, and a burst of requests is answered."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import http.client
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from livehelpers import JournalgenProcess, make_site
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, JournalgenProcess]]:
+    site = make_site(tmp_path_factory.mktemp("preview") / "site")
+    (site / "journalgen.yaml").write_text(
+        (site / "journalgen.yaml").read_text() + "privacy: password\n", encoding="utf-8"
+    )
+    big = site / "static" / "video.bin"
+    with big.open("wb") as handle:
+        for _ in range(100):
+            handle.write(b"\x5a" * (1024 * 1024))
+    import os
+
+    os.environ["JOURNALGEN_PASSWORD"] = "family:a-very-secret-phrase"
+    try:
+        server = JournalgenProcess(["serve", "--port", "0", "--site", str(site)], site)
+    finally:
+        del os.environ["JOURNALGEN_PASSWORD"]
+    try:
+        line = server.wait_for_line("Serving a preview at", timeout=60)
+        port = int(re.search(r":(\d+)/", line).group(1))  # type: ignore[union-attr]
+        yield port, server
+    finally:
+        server.kill()
+
+
+def _get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_host_configuration_is_never_served(preview: tuple[int, JournalgenProcess]) -> None:
+    port, _server = preview
+    for path in ("/_headers", "/_redirects", "/netlify.toml", "/_headers?x=1", "/%5Fheaders"):
+        status, body = _get(port, path)
+        assert status == 404, path
+        assert b"a-very-secret-phrase" not in body
+
+
+def test_odd_paths_get_not_found_and_no_traceback(preview: tuple[int, JournalgenProcess]) -> None:
+    port, server = preview
+    for path in (
+        "/" + "a" * 300,
+        "/" + "%C3%A9" * 200 + "/",
+        "/x/" + "%41" * 400,
+        "/" + "b" * 5000,
+    ):
+        status, _body = _get(port, path)
+        assert status in (400, 404), (path[:20], status)
+    time.sleep(0.2)
+    assert not any("Traceback" in line for line in server.errors + server.lines)
+
+
+def _peak_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024  # type: ignore[union-attr]
+
+
+def test_a_large_file_is_streamed_in_bounded_memory(
+    preview: tuple[int, JournalgenProcess],
+) -> None:
+    port, server = preview
+    before = _peak_mb(server.process.pid)
+    with concurrent.futures.ThreadPoolExecutor(10) as pool:
+        sizes = list(pool.map(lambda _: len(_get(port, "/video.bin", 120)[1]), range(10)))
+    assert sizes == [100 * 1024 * 1024] * 10
+    # Ten readers of a 100 MB file: the server's memory grows by far less than one copy.
+    assert _peak_mb(server.process.pid) - before < 60, (before, _peak_mb(server.process.pid))
+
+
+def test_a_burst_of_300_requests_is_answered(preview: tuple[int, JournalgenProcess]) -> None:
+    """All at once: none refused, and none left waiting for the system to retry its
+    connection (a queue of 5, as before, made some wait 3 to 15 s for SYN retries)."""
+    port, _server = preview
+
+    def timed(_: int) -> tuple[int, float]:
+        started = time.monotonic()
+        status = _get(port, "/", 60)[0]
+        return status, time.monotonic() - started
+
+    with concurrent.futures.ThreadPoolExecutor(300) as pool:
+        results = list(pool.map(timed, range(300)))
+    assert [status for status, _ in results] == [200] * 300
+    assert max(seconds for _, seconds in results) < 3.0, sorted(s for _, s in results)[-5:]
