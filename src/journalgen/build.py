@@ -114,6 +114,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     )
     cache.keep_links(links)
     read_warnings = [w for source in (*tree.sources, *tree.messages) for w in source.warnings]
+    read_warnings += tree.warnings
     if read_warnings:
         site = replace(site, warnings=(*read_warnings, *site.warnings))
     if options.strict and site.warnings:
@@ -243,8 +244,14 @@ def static_copies(site_dir: Path, site: Site) -> list[Copy]:
     for parts, item in sources.scan_folder(site_dir / STATIC_DIR, site_dir, _is_junk):
         rel = "/".join(parts)
         chosen[rel] = Copy(rel, Path(item.path))
+    # Other files of content/ (a PDF) are published only when a built entry or page links
+    # to them: a file dropped into content/ by mistake never is.
+    linked = {link for entry in site.entries for link in entry.links}
+    linked |= {link for page in site.pages for link in page.links}
+    if site.config.memorial is not None and site.config.memorial.photo is not None:
+        linked.add(site.config.memorial.photo)
     for asset in site.assets:
-        if not photos.is_photo(asset.rel):
+        if not photos.is_photo(asset.rel) and asset.rel in linked:
             chosen.setdefault(asset.rel, Copy(asset.rel, asset.path))
     return list(chosen.values())
 

@@ -77,6 +77,8 @@ class Tree:
     """Published guestbook messages (content/guestbook/, without pending/ and rejected/)."""
     signatures: Mapping[Path, tuple[int, int, int]] = field(default_factory=dict)
     """Each source's size, modification time and inode, taken before it was read."""
+    warnings: tuple[Problem, ...] = ()
+    """Files in content/ that are not used (a Markdown file outside entries/ and pages/)."""
 
 
 KnownSource = Callable[[str, str, str, os.stat_result], Source | None]
@@ -105,6 +107,7 @@ def discover(site_dir: Path, known: KnownSource | None = None) -> Tree:
     assets: list[Asset] = []
     messages: list[Source] = []
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     signatures: dict[Path, tuple[int, int, int]] = {}
     if not content.is_dir():
         return Tree((), ())
@@ -121,9 +124,16 @@ def discover(site_dir: Path, known: KnownSource | None = None) -> Tree:
                     problems.extend(err.problems)
             continue  # never copied as a file: pending messages must stay private
         kind = TEXT_DIRS.get(top)
-        if os.path.splitext(item.name)[1].lower() in MARKDOWN_SUFFIXES:
-            if kind is None:
+        is_markdown = os.path.splitext(item.name)[1].lower() in MARKDOWN_SUFFIXES
+        if kind is None or len(parts) == 1:
+            if is_markdown and not item.name.lower().startswith("readme"):
+                warnings.append(_misplaced(Path(item.path), rel))
+            if len(parts) == 1 or is_markdown:
                 continue  # notes kept beside the content, never published
+        elif not is_markdown:
+            problems.append(_not_markdown(Path(item.path), rel))
+            continue
+        if is_markdown and kind is not None:
             try:
                 stat: os.stat_result | None = item.stat()
             except OSError:
@@ -153,7 +163,54 @@ def discover(site_dir: Path, known: KnownSource | None = None) -> Tree:
             assets.append(Asset(Path(item.path), rel))
     if problems:
         raise JournalError(problems)
-    return Tree(tuple(sources), tuple(assets), tuple(messages), signatures)
+    return Tree(tuple(sources), tuple(assets), tuple(messages), signatures, tuple(warnings))
+
+
+def _misplaced(path: Path, rel: str) -> Problem:
+    return Problem(
+        path,
+        None,
+        f"content/{rel} is not published: entries go in content/{ENTRIES_DIR}/ and pages "
+        f"(such as About) in content/{PAGES_DIR}/",
+        f"Move it to content/{ENTRIES_DIR}/ to publish it as an entry (or rename it to "
+        "README.md if it is a note for yourself).",
+    )
+
+
+TEXT_SUFFIXES = (".txt", ".text", ".rtf")
+
+
+def _not_markdown(path: Path, rel: str) -> Problem:
+    """A file in content/entries or content/pages that is not Markdown: never published
+    (it could be a draft saved with the wrong name)."""
+    name = path.name
+    suffix = os.path.splitext(name)[1].lower()
+    looks_like_entry = suffix in TEXT_SUFFIXES
+    if not looks_like_entry:
+        try:
+            with path.open("rb") as handle:
+                looks_like_entry = handle.read(3) == b"---"
+        except OSError:
+            pass
+    if looks_like_entry:
+        stem = name[: -len(suffix)] if suffix else name
+        wanted = stem if stem.lower().endswith(MARKDOWN_SUFFIXES) else stem + ".md"
+        return Problem(
+            path,
+            None,
+            "this looks like an entry, but only files ending in .md are read (and nothing "
+            "else in this folder is ever published)",
+            f"Rename it to {wanted} (your editor may have added {suffix or 'nothing'}: "
+            "choose 'All files' when saving).",
+        )
+    return Problem(
+        path,
+        None,
+        f"a {suffix or 'file without a'} file cannot be an entry or page, and is not published",
+        f"Entries and pages are Markdown text (.md): copy its words into one. Photos go in "
+        f"content/photos/, other files (a PDF) in another folder such as content/files/, "
+        f"linked from an entry: [the letter](../files/{name}).",
+    )
 
 
 def is_message_file(rel: str, *, published: bool) -> bool:
