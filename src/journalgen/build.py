@@ -18,6 +18,7 @@ from journalgen import (
     parallel,
     photos,
     render,
+    scaffold,
     sources,
     writer,
 )
@@ -115,6 +116,9 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     cache.keep_links(links)
     read_warnings = [w for source in (*tree.sources, *tree.messages) for w in source.warnings]
     read_warnings += tree.warnings
+    read_warnings += scaffold.unfinished(
+        config, (*(e.source for e in site.entries), *(p.source for p in site.pages))
+    )
     if read_warnings:
         site = replace(site, warnings=(*read_warnings, *site.warnings))
     if options.strict and site.warnings:

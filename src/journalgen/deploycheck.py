@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from journalgen import config as config_module
-from journalgen import sources
+from journalgen import scaffold, sources
 from journalgen.build import parse_sources
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry
@@ -252,6 +252,16 @@ def _broken_links(
 ) -> list[Problem]:
     problems = []
     for attribute, url in facts.links:
+        if re.match(r"^(file:|[A-Za-z]:[\\/]|\\\\)", url.strip(), re.IGNORECASE):
+            what = "image" if attribute in ("src", "srcset") else "link"
+            problems.append(
+                Problem(
+                    out_dir / page,
+                    None,
+                    f"{what} to {url}, a file on someone's own computer, which no reader can open",
+                )
+            )
+            continue
         target = _internal_target(settings, page, url)
         if target is None or target in files or f"{target}/index.html" in files:
             continue
@@ -354,7 +364,9 @@ def _unpublished(
     moment = now or dt.datetime.now(dt.UTC)
     entries, pages = parse_sources(sources.discover(site_dir).sources, settings)
     hidden = [entry for entry in entries if not entry.is_published(moment)]
-    problems = []
+    shown_sources = [e.source for e in entries if e.is_published(moment) and not e.draft]
+    # Starter texts and the example address are not for publishing either.
+    problems = scaffold.unfinished(settings, (*shown_sources, *(p.source for p in pages)))
     marked: list[tuple[Entry, set[str]]] = []
     # Words a published entry or page shares with a draft prove nothing: only the draft's own.
     shared: set[str] = set()

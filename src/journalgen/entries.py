@@ -10,7 +10,7 @@ from typing import Literal
 
 from journalgen import gallery
 from journalgen.config import Author, SiteConfig
-from journalgen.errors import JournalError, excerpt
+from journalgen.errors import JournalError, Problem, excerpt
 from journalgen.fields import Fields
 from journalgen.markdown import MAX_NESTING, MarkdownRenderer, Rendered, content_target
 from journalgen.slugs import slugify
@@ -161,10 +161,28 @@ def split_front_matter(source: Source, known_keys: tuple[str, ...]) -> FrontMatt
     )
 
 
+def _file_name(path: str) -> str:
+    """The last part of a path written on Windows, a Mac or Linux, or as a file:// URL."""
+    return re.split(r"[\\/]", path.rstrip("\\/"))[-1] or "photo.jpg"
+
+
 def _render(
     renderer: MarkdownRenderer, front: FrontMatter, source: Source, raw_html: bool
 ) -> Rendered:
     rendered = renderer.render(front.body, source.rel, raw_html=raw_html)
+    if rendered.local_paths:
+        raise JournalError(
+            [
+                Problem(
+                    source.path,
+                    front.body_line + line - 1,
+                    f"{path} is a file on your own computer, which no reader can open",
+                    "Copy the photo into content/photos/ and write ../photos/NAME instead "
+                    f"(here: ../photos/{_file_name(path)}).",
+                )
+                for line, path in rendered.local_paths
+            ]
+        )
     if rendered.too_deep_at is not None:
         raise JournalError.at(
             source.path,

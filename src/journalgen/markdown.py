@@ -27,6 +27,55 @@ MAX_NESTING = 40
 _MORE = re.compile(r"^<!--\s*more\s*-->\s*$", re.IGNORECASE)
 
 
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_DESTINATION = re.compile(r"(!?\[[^\]\n]*\])\(([^()\n]*)\)")
+_LOCAL = re.compile(
+    r"^(?:file:|[A-Za-z]:[\\/]|\\\\|~/|/(?:home|Users|mnt|media|Volumes|tmp|var|private|root|"
+    r"storage|sdcard)/)",
+    re.IGNORECASE,
+)
+
+
+def typed_paths(text: str) -> tuple[str, tuple[tuple[int, str], ...]]:
+    """Paths as people type them into links and images, made to work: a destination with
+    spaces (a phone's `WhatsApp Image 2026-11-28 at 14.03.22.jpeg`) is wrapped in `<…>`.
+    Also returns the destinations that point at the writer's own computer (`C:\\Users\\…`,
+    `file:///…`, `/home/…`) with their line (1-based), which no reader can open.
+    Fenced code blocks and inline code are left alone."""
+    local: list[tuple[int, str]] = []
+    lines = text.split("\n")
+    fence: str | None = None
+    for number, line in enumerate(lines):
+        found = _FENCE.match(line)
+        if fence is not None:
+            if found and found.group(1)[0] == fence[0] and len(found.group(1)) >= len(fence):
+                fence = None
+            continue
+        if found:
+            fence = found.group(1)
+            continue
+        if "](" not in line:
+            continue
+        parts = re.split(r"(`+[^`]*`+)", line)  # inline code stays as written
+        for index in range(0, len(parts), 2):
+            parts[index] = _DESTINATION.sub(
+                lambda m, n=number: _typed(m, n + 1, local), parts[index]
+            )
+        lines[number] = "".join(parts)
+    return "\n".join(lines), tuple(local)
+
+
+def _typed(match: re.Match[str], line: int, local: list[tuple[int, str]]) -> str:
+    label, inside = match.group(1), match.group(2).strip()
+    target = inside[1:-1] if inside.startswith("<") and inside.endswith(">") else inside
+    if _LOCAL.match(target):
+        local.append((line, target))
+        return match.group(0)
+    if " " in inside and not inside.startswith("<") and '"' not in inside and "'" not in inside:
+        return f"{label}(<{inside}>)"
+    return match.group(0)
+
+
 @dataclass(frozen=True, slots=True)
 class Rendered:
     """One Markdown document as HTML."""
@@ -39,6 +88,8 @@ class Rendered:
     """Content paths this document links to, for checking they exist."""
     too_deep_at: int | None
     """Line (within the text) where blocks nest deeper than `MAX_NESTING`, if they do."""
+    local_paths: tuple[tuple[int, str], ...] = ()
+    """Links and images pointing at the writer's own computer: (line in the text, path)."""
 
 
 class MarkdownRenderer:
@@ -57,6 +108,7 @@ class MarkdownRenderer:
         """Render `text`, the body of the file at `content_rel` (a path inside `content/`);
         its HTML is sanitized unless `raw_html` (`allow_unsafe_html: true`)."""
         env: dict[str, object] = {}
+        text, local = typed_paths(text)
         tokens = self.md.parse(text, env)
         _align_with_classes(tokens)
         summary_tokens = _summary_tokens(tokens)
@@ -78,7 +130,7 @@ class MarkdownRenderer:
                 (t for t in reversed(tokens[: tokens.index(too_deep) + 1]) if t.map), None
             )
             too_deep_at = with_map.map[0] + 1 if with_map and with_map.map else 1
-        return Rendered(body, summary, tuple(dict.fromkeys(links)), too_deep_at)
+        return Rendered(body, summary, tuple(dict.fromkeys(links)), too_deep_at, local)
 
     def render_inline(self, text: str) -> str:
         """A one-line summary written in front matter."""

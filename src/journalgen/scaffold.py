@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
 from journalgen import files
-from journalgen.config import CONFIG_NAME
-from journalgen.errors import JournalError
+from journalgen.config import CONFIG_NAME, SiteConfig
+from journalgen.errors import JournalError, Problem
 from journalgen.publishing import hosts
 from journalgen.publishing.hosts import Host
 from journalgen.slugs import slugify
+from journalgen.sources import Source
 
 SCAFFOLD_DIR = Path(__file__).parent / "scaffold"
 
@@ -42,6 +44,55 @@ class SiteAnswers:
     """Where it will be published (see publishing/hosts.py)."""
     schedule: bool = False
     """Netlify: also write the hourly trigger for scheduled entries."""
+
+
+STARTER_TEXTS = (
+    "To write a new update, run `journalgen new",
+    "Write your update here. A blank line starts a new paragraph.",
+    "Who we are, and why we write this journal.",
+)
+"""What `init` and `new` write for the family to replace: published, it would tell readers
+how to use journalgen."""
+EXAMPLE_ADDRESSES = ("https://example.netlify.app/", "https://example.github.io/journal/")
+
+
+def unfinished(config: SiteConfig, sources: Iterable[Source]) -> list[Problem]:
+    """Starter texts still in `sources` (the entries and pages being published), and the
+    example address still in the settings: one problem each, with the file and line."""
+    found = []
+    for source in sources:
+        for phrase in STARTER_TEXTS:
+            at = source.text.find(phrase)
+            if at >= 0:
+                found.append(
+                    Problem(
+                        source.path,
+                        source.text.count("\n", 0, at) + 1,
+                        "this is journalgen's starter text, not yours: it would be published "
+                        "as it is",
+                        "Replace it with your own words (or delete the file), then build again.",
+                    )
+                )
+    if config.base_url in EXAMPLE_ADDRESSES:
+        try:
+            text = config.path.read_text(encoding="utf-8")
+            line = next(
+                (n for n, row in enumerate(text.splitlines(), 1) if row.startswith("base_url:")),
+                None,
+            )
+        except OSError:
+            line = None
+        found.append(
+            Problem(
+                config.path,
+                line,
+                f"base_url is still the example address {config.base_url}: feeds and share "
+                "links would point at a stranger's site",
+                "Put your journal's own address here (Netlify shows it on the site's page, "
+                "e.g. https://cooper-journal.netlify.app/).",
+            )
+        )
+    return found
 
 
 def init_site(folder: Path, answers: SiteAnswers, today: dt.date) -> list[Path]:

@@ -4,6 +4,7 @@ grouped by tag, author and month, with neighbours and resolved links. Pure."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import html
 import posixpath
@@ -567,15 +568,36 @@ class _Linker:
     ) -> None:
         """An image that is not there: an error naming the file and the line."""
         path = content_path.split("#", 1)[0]
+        near = self._near_miss(path)
+        hint = (
+            f"Did you mean {posixpath.relpath(near, posixpath.dirname(source_rel) or '.')}? "
+            "The name must match exactly, capital letters and ending (.jpg, .jpeg) included."
+            if near is not None
+            else "Check the spelling, capital letters and folder; paths are relative to the "
+            "entry's own file, e.g. ../photos/garden.jpg."
+        )
         self.errors[
             Problem(
-                file,
-                line_of(text, path, source_rel),
-                f"{what} {path} is not in content/",
-                "Check the spelling, capital letters and folder; paths are relative to the "
-                "entry's own file, e.g. ../photos/garden.jpg.",
+                file, line_of(text, path, source_rel), f"{what} {path} is not in content/", hint
             )
         ] = None
+
+    def _near_miss(self, path: str) -> str | None:
+        """The file of content/ someone probably meant: the same name in other capitals, or
+        with .jpeg for .jpg (or the reverse), else the closest name in the same folder."""
+
+        def plain(name: str) -> str:
+            stem, suffix = posixpath.splitext(name.casefold())
+            return stem + (".jpg" if suffix == ".jpeg" else suffix)
+
+        wanted = plain(path)
+        for known in self.targets:
+            if plain(known) == wanted:
+                return known
+        folder = posixpath.dirname(path)
+        neighbours = [k for k in self.targets if posixpath.dirname(k) == folder]
+        close = difflib.get_close_matches(path, neighbours, n=1, cutoff=0.75)
+        return close[0] if close else None
 
     def target(self, content_path: str, source_rel: str) -> tuple[str, bool]:
         """The site path for a content path, and whether it exists."""
@@ -609,13 +631,19 @@ class _Linker:
             if not exists and report is not None and is_image(content):
                 self._missing(content, report, text, source_rel, "the image")
             elif not exists and report is not None:
+                near = self._near_miss(content)
+                shown = (
+                    posixpath.relpath(near, posixpath.dirname(source_rel) or ".") if near else ""
+                )
                 self.warnings.append(
                     Problem(
                         report,
-                        None,
+                        line_of(text, content, source_rel) if text else None,
                         f"links to {content}, which is not in content/ (or is a draft)",
-                        "Check the spelling; paths are relative to the entry's own file, e.g. "
-                        "../photos/garden.jpg.",
+                        f"Did you mean {shown}?"
+                        if near
+                        else "Check the spelling; a link to another entry names its file, "
+                        "relative to this one: [the day we came home](2026-11-20-home.md).",
                     )
                 )
             return url
