@@ -12,6 +12,7 @@ from journalgen import gallery
 from journalgen.config import Author, SiteConfig
 from journalgen.errors import JournalError, Problem, excerpt
 from journalgen.fields import Fields
+from journalgen.i18n import Language
 from journalgen.markdown import MAX_NESTING, MarkdownRenderer, Rendered, content_target
 from journalgen.slugs import slugify
 from journalgen.sources import Source
@@ -161,15 +162,24 @@ def split_front_matter(source: Source, known_keys: tuple[str, ...]) -> FrontMatt
     )
 
 
+def _scroll_labels(config: SiteConfig) -> tuple[str, str]:
+    label = Language(config.language).label
+    return label("scroll_code"), label("scroll_table")
+
+
 def _file_name(path: str) -> str:
     """The last part of a path written on Windows, a Mac or Linux, or as a file:// URL."""
     return re.split(r"[\\/]", path.rstrip("\\/"))[-1] or "photo.jpg"
 
 
 def _render(
-    renderer: MarkdownRenderer, front: FrontMatter, source: Source, raw_html: bool
+    renderer: MarkdownRenderer,
+    front: FrontMatter,
+    source: Source,
+    raw_html: bool,
+    labels: tuple[str, str] = ("Code", "Table"),
 ) -> Rendered:
-    rendered = renderer.render(front.body, source.rel, raw_html=raw_html)
+    rendered = renderer.render(front.body, source.rel, raw_html=raw_html, labels=labels)
     if rendered.local_paths:
         raise JournalError(
             [
@@ -233,7 +243,7 @@ def parse_entry(source: Source, config: SiteConfig, renderer: MarkdownRenderer) 
     for tag in tags:
         if not slugify(tag):
             raise fields.error("tags", f"the tag {excerpt(tag)} has no letters or digits")
-    rendered = _render(renderer, front, source, config.allow_unsafe_html)
+    rendered = _render(renderer, front, source, config.allow_unsafe_html, _scroll_labels(config))
     body_html, body_links = _with_gallery(fields, renderer, source, rendered)
     summary_text = fields.text("summary")
     summary: str = rendered.summary_html
@@ -312,7 +322,7 @@ def parse_page(source: Source, config: SiteConfig, renderer: MarkdownRenderer) -
     path = "/".join([*folders, slug]) + "/"
     if rel.stem == "index" and not fields.has("slug"):
         path = "/".join(folders) + "/" if folders else ""
-    rendered = _render(renderer, front, source, config.allow_unsafe_html)
+    rendered = _render(renderer, front, source, config.allow_unsafe_html, _scroll_labels(config))
     return Page(
         source=source,
         title=title,

@@ -100,13 +100,21 @@ class MarkdownRenderer:
             MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "maxNesting": MAX_NESTING})
             .enable(["table", "strikethrough"])
             .use(footnote_plugin)
-            .use(anchors_plugin, min_level=2, max_level=4)
+            .use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_id)
         )
         install_gallery(self.md)  # ```gallery blocks (gallery.py)
 
-    def render(self, text: str, content_rel: str, *, raw_html: bool = False) -> Rendered:
+    def render(
+        self,
+        text: str,
+        content_rel: str,
+        *,
+        raw_html: bool = False,
+        labels: tuple[str, str] = ("Code", "Table"),
+    ) -> Rendered:
         """Render `text`, the body of the file at `content_rel` (a path inside `content/`);
-        its HTML is sanitized unless `raw_html` (`allow_unsafe_html: true`)."""
+        its HTML is sanitized unless `raw_html` (`allow_unsafe_html: true`). `labels`: what
+        a screen reader calls a code block and a table that scroll sideways."""
         env: dict[str, object] = {}
         text, local = typed_paths(text)
         tokens = self.md.parse(text, env)
@@ -114,7 +122,11 @@ class MarkdownRenderer:
         summary_tokens = _summary_tokens(tokens)
         links: list[str] = []
         resolve = _resolver(content_rel, links)
-        safe = (lambda html: html) if raw_html else sanitize.clean
+        clean = (lambda html: html) if raw_html else sanitize.clean
+
+        def safe(html: str) -> str:
+            return scrollable(clean(html), labels)
+
         body = rewrite_urls(safe(self.md.renderer.render(tokens, self.md.options, env)), resolve)
         if summary_tokens is None:
             summary = ""
@@ -193,6 +205,40 @@ def content_target(url: str, content_rel: str) -> str | None:
     if joined.startswith("..") or joined == ".":
         return None  # points outside content/: left as written
     return joined + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+THEME_IDS = frozenset({"main", "share-heading"})
+"""Ids the theme's pages use; ids of the theme's guestbook and book start with `gb-` and
+`book-`, footnotes' with `fn`."""
+
+
+def heading_id(title: str) -> str:
+    """The id of a heading (to link to it): its words, never empty, never one of the
+    page's own ids (`## Main` beside the theme's `<main id="main">`)."""
+    made = re.sub(r"[^\w\u4e00-\u9fff\- ]", "", title.lower().replace(" ", "-")).strip("-")
+    if not made:
+        return "section"
+    if made in THEME_IDS or made.startswith(("gb-", "book-", "fn")):
+        return "section-" + made
+    return made
+
+
+_PRE = re.compile(r"<pre>(?=<code)")
+_TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+
+
+def scrollable(html: str, labels: tuple[str, str]) -> str:
+    """Code blocks and tables scroll sideways on a narrow screen: each can take keyboard
+    focus (to scroll with the arrow keys) and is named for screen readers."""
+    code, table = (label.replace('"', "&quot;") for label in labels)
+    html = _PRE.sub(f'<pre tabindex="0" role="region" aria-label="{code}">', html)
+    return _TABLE.sub(
+        lambda m: (
+            f'<div class="table-scroll" tabindex="0" role="region" aria-label="{table}">'
+            f"<table>{m.group(1)}</table></div>"
+        ),
+        html,
+    )
 
 
 _FOOTNOTE_REF = re.compile(

@@ -388,7 +388,9 @@ class _Linker:
     """Turns `journalgen:` content links into site URLs, warning about broken ones, and
     photos into `<picture>`s of their processed sizes (a missing image is an error)."""
 
-    _LINK = re.compile(re.escape(CONTENT_LINK) + r"([^\"'\s]*)")
+    _LINK = re.compile(r"(?:(?<=[\"'])|(?<=, ))" + re.escape(CONTENT_LINK) + r"([^\"'\s]*)")
+    """A `journalgen:` link where markdown.py put one: at the start of an attribute's value
+    (or of a `srcset` candidate), never in text or code that mentions the word."""
 
     def __init__(
         self,

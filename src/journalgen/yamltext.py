@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,35 @@ class Mapping:
         return self.lines.get(key)
 
 
+_CURLY_DOUBLE = re.compile(r"(?<![^\s:\[,-])“([^“”\n]*)”(?=\s*(?:$|[,\]#]))", re.MULTILINE)
+_CURLY_SINGLE = re.compile(
+    r"(?<![^\s:\[,-])‘([^‘\n]*?)’(?=\s*(?:$|[,\]]))|(?<=: )‘([^\n]*)’(?=\s*$)", re.MULTILINE
+)
+_NO_SPACE = re.compile(r"^([A-Za-z_][\w-]*):(?=[^\s/])(.*)$")
+
+
+def straight_quotes(text: str) -> str:
+    """Curly quotes around a whole value (`title: “Round two”`, `tags: [“home”]`), as
+    phones and word processors type them, read as the quotes they stand for."""
+
+    def double(match: re.Match[str]) -> str:
+        inner = match.group(1).replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{inner}"'
+
+    def single(match: re.Match[str]) -> str:
+        inner = match.group(2) if match.group(2) is not None else match.group(1)
+        return "'" + inner.replace("'", "''") + "'"
+
+    if "“" in text:
+        text = _CURLY_DOUBLE.sub(double, text)
+    if "‘" in text:
+        text = _CURLY_SINGLE.sub(single, text)
+    return text
+
+
 def load_mapping(text: str, path: Path, *, first_line: int = 1) -> Mapping:
     """Parse `text` as a YAML mapping; `first_line` is the file line where `text` starts."""
+    text = straight_quotes(text)
     loader = _Loader(text)
     node: yaml.Node | None = None
     try:
@@ -61,13 +89,7 @@ def load_mapping(text: str, path: Path, *, first_line: int = 1) -> Mapping:
             mark = err.context_mark
             problem = "a quote or bracket opened on this line is never closed"
         line = mark.line + first_line if mark is not None else None
-        raise JournalError.at(
-            path,
-            f"invalid YAML: {problem}",
-            line=line,
-            hint="Check the colons, quotes and indentation on that line; a value that "
-            "contains ': ' or starts with a quote needs \"double quotes\" around it.",
-        ) from err
+        raise _explained(text, path, first_line, problem, line) from err
     except yaml.YAMLError as err:
         raise JournalError.at(path, f"invalid YAML: {err}") from err
     except ValueError as err:
@@ -108,6 +130,47 @@ def _refuse_aliases(root: yaml.Node, path: Path, first_line: int) -> None:
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 stack.extend((key, value))
+
+
+def _explained(
+    text: str, path: Path, first_line: int, problem: str, line: int | None
+) -> JournalError:
+    """The YAML error in the words of what went wrong, at the line where it starts."""
+    lines = text.splitlines()
+    for number, row in enumerate(lines):
+        found = _NO_SPACE.match(row)
+        if found and not row.rstrip().endswith(":"):
+            return JournalError.at(
+                path,
+                f"`{found.group(1)}:` needs a space after the colon",
+                line=number + first_line,
+                hint=f"Write it as `{found.group(1)}: {found.group(2).strip()}`.",
+            )
+    row = (
+        lines[line - first_line] if line is not None and 0 <= line - first_line < len(lines) else ""
+    )
+    if "\t" in row:
+        return JournalError.at(
+            path,
+            "this line has a tab character; settings and front matter are indented with spaces",
+            line=line,
+            hint="Replace the tab with spaces (two are enough).",
+        )
+    if any(mark in row for mark in "“”‘’"):
+        return JournalError.at(
+            path,
+            f"invalid YAML: {problem}",
+            line=line,
+            hint="These are curly quotes “ ”, which do not count as quotes here: type "
+            'straight quotes " " around the value, e.g. title: "Day 3: home".',
+        )
+    return JournalError.at(
+        path,
+        f"invalid YAML: {problem}",
+        line=line,
+        hint="Check the colons, quotes and indentation on that line; a value that "
+        "contains ': ' or starts with a quote needs \"double quotes\" around it.",
+    )
 
 
 def _describe_node(node: yaml.Node) -> str:
