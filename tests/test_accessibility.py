@@ -5,6 +5,7 @@ at 320 CSS pixels (a phone, or 400% zoom), and light enough for an old phone."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +34,7 @@ PAGE_TYPES = {
     "guestbook": "guestbook/",
     "guestbook thanks": "guestbook/thanks/",
     "book": "book/",
+    "entry with wide code and tables, odd headings": "2026/11/wide/",
 }
 
 MEMORIAL = REPO / "examples" / "memorial"
@@ -43,8 +45,19 @@ MEMORIAL_PAGES = {"memorial home": "", "farewell": "2026/10/goodbye/", "memorial
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not AXE.is_file():
         pytest.fail(f"{AXE} is missing: run `make test` (it runs npm ci) or `npm ci`")
-    out = tmp_path_factory.mktemp("example") / "output"
-    assert main(["build", "--site", str(REPO), "--output", str(out), "--quiet"]) == 0
+    from test_html_validity import WIDE
+
+    root = tmp_path_factory.mktemp("example")
+    site = root / "journal"
+    for name in ("content", "templates", "static"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, site / name)
+    shutil.copy(REPO / "journalgen.yaml", site)
+    (site / "content/entries/2026-11-22-wide.md").write_text(
+        '---\ntitle: "Wide"\ndate: 2026-11-22\n---\n\n' + WIDE, encoding="utf-8"
+    )
+    out = root / "output"
+    assert main(["build", "--site", str(site), "--output", str(out), "--quiet"]) == 0
     with served(out) as address:
         yield address
 

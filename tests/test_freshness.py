@@ -40,7 +40,9 @@ def run(site: SiteDir, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple
 def test_a_second_build_with_nothing_changed_does_nothing(
     site: SiteDir, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site.write("content/entries/2026-11-12-photo.md", '---\ntitle: "Photo"\n---\n\n![](../photos/x.svg)\n')
+    site.write(
+        "content/entries/2026-11-12-photo.md", '---\ntitle: "Photo"\n---\n\n![](../photos/x.svg)\n'
+    )
     site.write("content/photos/x.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>\n')
     code, out, err = run(site, capsys)
     assert code == 0 and out.startswith("Built 3 entries")

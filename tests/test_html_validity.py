@@ -54,8 +54,20 @@ def awkward_site(root: Path) -> Path:
     site.entry("held.md", 'title: "Held back"\nkind: farewell\ndraft: true', "Not yet.\n")
     site.entry("2026-11-05-later.md", 'title: "Later"\npublish_on: 2026-12-01 09:00')
     site.page("about.md", 'title: "About"', "Who we are.\n")
+    site.entry("2026-11-06-wide.md", 'title: "Wide"', WIDE)
     site.build(drafts=True, future=True)
     return site.out
+
+
+WIDE = (
+    "## \n\n## Main\n\n## Main\n\nIn code, `journalgen:photos/x.jpg` stays.\n\n"
+    "```\n" + "a very long line of code " * 30 + "\njournalgen:entries/x.md\n```\n\n"
+    "| " + " | ".join(f"column {n}" for n in range(30)) + " |\n"
+    "| " + " | ".join("---" for _ in range(30)) + " |\n"
+    "| " + " | ".join(f"cell {n}" for n in range(30)) + " |\n"
+)
+"""What readers meet in a journal of technical people: wide code blocks and tables, an
+empty heading, a heading that would collide with the page's own `main`."""
 
 
 @pytest.fixture(scope="module")

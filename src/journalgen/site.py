@@ -584,7 +584,7 @@ class _Linker:
             )
         ] = None
 
-    def _near_miss(self, path: str) -> str | None:
+    def _near_miss(self, path: str, fuzzy: bool = True) -> str | None:
         """The file of content/ someone probably meant: the same name in other capitals, or
         with .jpeg for .jpg (or the reverse), else the closest name in the same folder."""
 
@@ -596,6 +596,8 @@ class _Linker:
         for known in self.targets:
             if plain(known) == wanted:
                 return known
+        if not fuzzy:
+            return None
         folder = posixpath.dirname(path)
         neighbours = [k for k in self.targets if posixpath.dirname(k) == folder]
         close = difflib.get_close_matches(path, neighbours, n=1, cutoff=0.75)
@@ -633,7 +635,7 @@ class _Linker:
             if not exists and report is not None and is_image(content):
                 self._missing(content, report, text, source_rel, "the image")
             elif not exists and report is not None:
-                near = self._near_miss(content)
+                near = self._near_miss(content, fuzzy=False)
                 shown = (
                     posixpath.relpath(near, posixpath.dirname(source_rel) or ".") if near else ""
                 )
