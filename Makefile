@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 NODE_STAMP := node_modules/.installed
 
@@ -16,10 +17,16 @@ build: $(STAMP)
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
+# What journalgen needs to run (make build): journalgen alone.
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
+
+# The test tool chain too (make test).
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
 
 # Java runs the Nu HTML Checker. Installed only when missing, and only as root on Debian.
 system-packages:
@@ -45,23 +52,23 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 
-typecheck: $(STAMP)
+typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) $(NODE_STAMP) system-packages
+pytest: $(TEST_STAMP) $(NODE_STAMP) system-packages
 	$(BIN)/pytest
 
 # Lighthouse scores and page weights of the example journal's entry page (run by hand).
-audit: $(STAMP) $(NODE_STAMP) system-packages
+audit: $(TEST_STAMP) $(NODE_STAMP) system-packages
 	$(BIN)/python benchmarks/audit.py
 
 # Timings of generated journals beside Pelican (run by hand): make bench BENCH_SIZES="1000 4000 16000"
 BENCH_SIZES ?= 1000 4000
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py --sizes $(BENCH_SIZES)
 
 test: lint typecheck pytest

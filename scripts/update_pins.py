@@ -9,6 +9,10 @@ installs exactly these pins):
       && /tmp/pins/bin/pip freeze --exclude journalgen > /tmp/freeze.txt
     python3 scripts/update_pins.py /tmp/freeze.txt
 
+Libraries installed only on some systems are added to the freeze file by hand with their
+marker, as the wheels' metadata says (tqdm needs colorama on Windows):
+`colorama==0.4.6 ; platform_system == "Windows"`.
+
 feedgen is published only as source, which pip would build with unpinned tools: its wheel
 is built once and shipped in src/journalgen/publishing/wheels/ instead (not in pins.txt).
 """
@@ -50,14 +54,16 @@ def hashes(name: str, version: str) -> list[str]:
 def main(argv: list[str]) -> int:
     pins = []
     for line in Path(argv[0]).read_text(encoding="utf-8").splitlines():
-        match = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", line.strip())
+        match = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)\s*(;.*)?$", line.strip())
         if match and canonical(match.group(1)) not in SHIPPED_AS_WHEELS:
-            pins.append((canonical(match.group(1)), match.group(2)))
+            marker = f" {match.group(3)}" if match.group(3) else ""
+            pins.append((canonical(match.group(1)), match.group(2), marker))
     blocks = [
         " \\\n".join(
-            [f"{name}=={version}"] + [f"    --hash=sha256:{h}" for h in hashes(name, version)]
+            [f"{name}=={version}{marker}"]
+            + [f"    --hash=sha256:{h}" for h in hashes(name, version)]
         )
-        for name, version in sorted(pins)
+        for name, version, marker in sorted(pins)
     ]
     PINS.write_text("\n".join(blocks) + "\n", encoding="utf-8")
     print(f"wrote {PINS} ({len(pins)} libraries)")

@@ -43,7 +43,7 @@ def _requirements(folder: Path) -> list[tuple[str, list[str]]]:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         words = line.split()
-        found.append((words[0], [w.split("=", 1)[1] for w in words[1:]]))
+        found.append((words[0], [w.split("=", 1)[1] for w in words if w.startswith("--hash=")]))
     return found
 
 

@@ -55,6 +55,8 @@ class BuildOptions:
     photo_cache: Path | None = None
     """Where processed photos are kept between builds (default: .cache/journalgen/photos
     in the site folder)."""
+    progress: bool = False
+    """Show progress bars on the terminal (photos, and a build that takes a while)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,14 +136,18 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         fragments=saved.fragments,
     )
     # Rendered one by one as the writer asks for them, so the site is never in memory whole.
-    outputs = itertools.chain(
+    outputs: Iterable[Output | Kept] = itertools.chain(
         render.pages(site, env, reuse),
         _later(lambda: book.render(site, env, reuse)),
         _later(lambda: feeds.render(site, reuse)),
         (schedule.schedule_file(entries, now),),
     )
     photo_cache = options.photo_cache or options.site_dir / imaging.CACHE_FOLDER
-    made = imaging.process(site.photos, copies, config.photos, photo_cache)
+    made = imaging.process(
+        site.photos, copies, config.photos, photo_cache, progress=options.progress
+    )
+    if options.progress:
+        outputs = _counted(outputs)
     written, files = writer.write(outputs, made.copies, options.out_dir, previous)
     folders = writer.folder_times(options.out_dir, files)
     cache.keep_output(options.out_dir, SavedOutput(files, reuse.used, folders))
@@ -167,6 +173,18 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         valid_until = _valid_until(entries, site)
         freshness.keep(options.site_dir, options.out_dir, ident, inputs, valid_until, summary)
     return report
+
+
+def _counted(outputs: Iterable[Output | Kept]) -> Iterator[Output | Kept]:
+    """The pages as they are made, counted on the terminal once it takes over 2 seconds."""
+    import sys
+
+    from tqdm import tqdm
+
+    with tqdm(outputs, unit=" files", desc="Pages", delay=2, file=sys.stderr, leave=False) as bar:
+        for output in bar:
+            bar.set_postfix_str(output.path, refresh=False)
+            yield output
 
 
 def _later(make: Callable[[], Iterable[Output | Kept]]) -> Iterator[Output | Kept]:

@@ -351,6 +351,7 @@ def _run_build(args: argparse.Namespace) -> int:
         selection=Selection(drafts=args.drafts, future=args.future),
         force=args.force,
         strict=args.strict,
+        progress=not args.quiet and sys.stderr.isatty(),
     )
     report = build(options)
     for warning in report.warnings:
@@ -386,11 +387,22 @@ def _up_to_date(args: argparse.Namespace, site_dir: Path, out_dir: Path) -> bool
     return True
 
 
+def human_size(count: float) -> str:
+    """A size as people read it: 950 bytes, 48 KB, 71.8 MB, 1.2 GB."""
+    if count < 1000:
+        return f"{count:.0f} bytes"
+    for unit in ("KB", "MB", "GB"):
+        count /= 1024
+        if count < 1000 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "KB" else f"{count:.1f} {unit}"
+    return f"{count:.1f} GB"  # pragma: no cover
+
+
 def _summary(report: BuildReport, out_dir: Path) -> str:
     entries = "1 entry" if report.entries == 1 else f"{report.entries} entries"
     pages = "1 page" if report.pages == 1 else f"{report.pages} pages"
     text = (
-        f"Built {entries} and {pages} ({report.files} files, {report.bytes / 1024:.0f} KB) "
+        f"Built {entries} and {pages} ({report.files} files, {human_size(report.bytes)}) "
         f"into {out_dir} in {report.seconds:.2f} s."
     )
     if report.photos_encoded or report.photos_reused:

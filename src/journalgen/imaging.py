@@ -35,13 +35,15 @@ import json
 import multiprocessing
 import os
 import shutil
+import sys
 import time
 import warnings
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
 
@@ -249,6 +251,7 @@ def process(
     cache_dir: Path,
     *,
     workers: int | None = None,
+    progress: bool = False,
 ) -> Processed:
     """Make every planned photo (or take it from `cache_dir`), and strip the images among
     `copies` (those of static/) unless `settings.strip_static` is off.
@@ -278,7 +281,7 @@ def process(
     work = {photo.key: photo for photo in [*photos, *statics.values()]}
     cache = PhotoCache(cache_dir)
     todo = [photo for photo in work.values() if not cache.has(photo)]
-    problems.extend(_run(todo, cache, settings, workers))
+    problems.extend(_run(todo, cache, settings, workers, progress))
     if problems:
         raise JournalError(problems)
     cache.prune(set(work))
@@ -307,7 +310,11 @@ def _refused_static(path: Path) -> Problem:
 
 
 def _run(
-    todo: Sequence[Photo], cache: PhotoCache, settings: PhotoSettings, workers: int | None
+    todo: Sequence[Photo],
+    cache: PhotoCache,
+    settings: PhotoSettings,
+    workers: int | None,
+    progress: bool = False,
 ) -> list[Problem]:
     """Make each photo, in worker processes when there is enough work; every problem.
 
@@ -316,17 +323,46 @@ def _run(
     interpreter), never `fork`, which is unsafe in a program with threads (serve, watch).
     """
     count = _worker_count(todo) if workers is None else workers
-    if count > 1 and len(todo) > 1:
-        try:
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(min(count, len(todo)), mp_context=context) as pool:
-                jobs = [pool.submit(_make, cache.root, photo, settings) for photo in todo]
-                return [problem for job in jobs for problem in job.result()]
-        except (OSError, BrokenProcessPool):
-            # No processes here (a locked-down system), or a worker died (out of memory):
-            # make what is still missing one by one, which reports any real problem.
-            todo = [photo for photo in todo if not cache.has(photo)]
-    return [problem for photo in todo for problem in _make(cache.root, photo, settings)]
+    with _bar(len(todo), progress) as bar:
+        if count > 1 and len(todo) > 1:
+            try:
+                context = multiprocessing.get_context("spawn")
+                with ProcessPoolExecutor(min(count, len(todo)), mp_context=context) as pool:
+                    jobs = {pool.submit(_make, cache.root, p, settings): p for p in todo}
+                    found: list[Problem] = []
+                    for job in as_completed(jobs):
+                        found += job.result()
+                        _advance(bar, jobs[job])
+                    return found
+            except (OSError, BrokenProcessPool):
+                # No processes here (a locked-down system), or a worker died (out of
+                # memory): make what is still missing one by one, which reports any real
+                # problem.
+                todo = [photo for photo in todo if not cache.has(photo)]
+        problems: list[Problem] = []
+        for photo in todo:
+            problems += _make(cache.root, photo, settings)
+            _advance(bar, photo)
+        return problems
+
+
+@contextlib.contextmanager
+def _bar(total: int, shown: bool) -> Iterator[Any]:
+    """A progress bar on the terminal (standard error) while photos are made: counts, the
+    photo just made and the time left; nothing when not asked for (not a terminal)."""
+    if not shown or not total:
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, unit="photo", desc="Photos", file=sys.stderr, leave=False) as bar:
+        yield bar
+
+
+def _advance(bar: Any, photo: Photo) -> None:
+    if bar is not None:
+        bar.set_postfix_str(Path(photo.source).name, refresh=False)
+        bar.update(1)
 
 
 def _worker_count(todo: Sequence[Photo]) -> int:

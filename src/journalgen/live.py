@@ -165,11 +165,14 @@ def serve(options: ServeOptions, out: TextIO | None = None) -> int:
     rebuilder = Rebuilder(options.build, state, out=out, debug=options.debug)
 
     def started() -> None:
-        announce(options, server.server_address[1], state.snapshot().base_path, out)
+        # At once, before the first build (which may take a while with many photos): the
+        # server answers as soon as the preview is ready.
+        announce(options, server.server_address[1], _base_path(options.build.site_dir), out)
+        print("Building the preview…", file=out, flush=True)
 
     threading.Thread(target=server.serve_forever, name="journalgen-server", daemon=True).start()
     try:
-        return _run(options.build, rebuilder, started, out)
+        return _run(options.build, rebuilder, started, out, announce_first=True)
     finally:
         state.close()
         server.shutdown()
@@ -187,16 +190,33 @@ def watch(options: BuildOptions, *, debug: bool = False, out: TextIO | None = No
     return _run(options, rebuilder, started, out)
 
 
+def _base_path(site_dir: Path) -> str:
+    """The path part of the journal's address (`/` when the settings cannot be read yet:
+    the first build will say why)."""
+    try:
+        return config_module.load(site_dir).base_path
+    except JournalError:
+        return "/"
+
+
 def _run(
-    options: BuildOptions, rebuilder: Rebuilder, started: Callable[[], None], out: TextIO
+    options: BuildOptions,
+    rebuilder: Rebuilder,
+    started: Callable[[], None],
+    out: TextIO,
+    *,
+    announce_first: bool = False,
 ) -> int:
     """Watch (before the first build, so no save is missed), build, rebuild until Ctrl-C."""
     watcher = _watcher(options, out)
     try:
         with _stop_on_sigterm():
             watcher.start()
+            if announce_first:
+                started()
             rebuilder.rebuild()
-            started()
+            if not announce_first:
+                started()
             run_loop(watcher, rebuilder)
     except KeyboardInterrupt:
         print("Stopped.", file=out, flush=True)
