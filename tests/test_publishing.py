@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import pytest
 import yaml
 
+from browserpages import served
 from conftest import SiteDir
 from journalgen import __version__
 from journalgen.cli import main
@@ -345,26 +346,9 @@ def test_the_trigger_reads_what_a_real_build_published(tmp_path: Path) -> None:
         '---\ntitle: "Later"\ndate: 2099-01-01 09:00\npublish_on: 2099-01-01 09:00\n---\n\nText.\n'
     )
     assert main(["build", "--site", str(journal), "--quiet"]) == 0
-    with _served_output(journal / "output") as address:
+    with served(journal / "output") as address:
         said = _run_trigger(journal, address, address + "hook", "2026-12-01T00:00+00:00")
     assert "2099-01-01T09:00:00+00:00" in said and "no build yet" in said
-
-
-@contextmanager
-def _served_output(folder: Path) -> Iterator[str]:
-    import functools
-
-    from browserpages import _QuietHandler
-
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # --- GitHub Pages: a host without a meter --------------------------------------------------
