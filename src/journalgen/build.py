@@ -148,7 +148,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     )
     if options.progress:
         outputs = _counted(outputs)
-    written, files = writer.write(outputs, made.copies, options.out_dir, previous)
+    written, files = writer.write(outputs, made.copies, options.out_dir, previous, durable=record)
     folders = writer.folder_times(options.out_dir, files)
     cache.keep_output(options.out_dir, SavedOutput(files, reuse.used, folders))
     report = BuildReport(

@@ -162,6 +162,8 @@ def write(
     copies: Iterable[Copy],
     out_dir: Path,
     previous: OutputState | None = None,
+    *,
+    durable: bool = True,
 ) -> tuple[WriteReport, OutputState]:
     """Write the site; return what was written and the output folder's new state.
 
@@ -175,7 +177,9 @@ def write(
     the output folder holds the whole previous build or the whole new one. A symlinked
     output folder stays a link: the folder it points to receives the site.
 
-    `previous`: the files the last build left intact (see `intact`).
+    `previous`: the files the last build left intact (see `intact`). `durable`: flush the
+    new site to the disk before the exchange, so that not even a power cut can leave empty
+    files in it (a preview rebuilt on every save skips this).
     """
     target = Path(os.path.realpath(out_dir))
     remove_leftovers(target)
@@ -211,7 +215,8 @@ def write(
                     raise OSError(err.errno, err.strerror, str(path)) from err
                 raise
             state[rel] = _state_of(path, item.key)
-        _sync(staging)
+        if durable:
+            _sync(staging)
         faults.point("exchange")
         try:
             _exchange(staging, target)
