@@ -154,8 +154,8 @@ def _tampered(site: SiteDir, change: str) -> list[str]:
         ("iframe", "index.html: this page has a <iframe>"),
         ("javascript link", "index.html: this page has a `href` that runs code"),
         ("foreign form", "sends what readers type to https://evil.example/collect"),
-        ("draft in feed", "2026-11-21-secret.md: this entry is a draft but its text is in"),
-        ("farewell in a text file", "goodbye.md: this entry is a held farewell but its text"),
+        ("draft in feed", "2026-11-21-secret.md: this entry is a draft but its words"),
+        ("farewell in a text file", "goodbye.md: this entry is a held farewell but its words"),
     ],
 )
 def test_deploy_check_catches_tampering(site: SiteDir, change: str, expected: str) -> None:
@@ -176,3 +176,23 @@ def test_deploy_check_compares_netlify_toml_with_the_headers_file(site: SiteDir)
                                               'Referrer-Policy = "unsafe-url"'),
     )  # fmt: skip
     assert any("Referrer-Policy for /* differs" in p for p in _messages(site))
+
+
+def test_a_draft_sharing_words_with_the_theme_or_settings_is_no_leak(site: SiteDir) -> None:
+    from journalgen.i18n import Language
+
+    _good_site(site)
+    help_text = Language("en").label("gb_message_help")
+    site.entry("2026-11-22-quote.md", 'title: "Q"\ndraft: true', f"{help_text}\n")
+    site.entry("2026-11-23-about.md", 'title: "R"\ndraft: true', "A journal for tests.\n")
+    site.build()
+    assert _messages(site) == []
+
+
+def test_a_short_draft_is_found_whole(site: SiteDir) -> None:
+    _good_site(site)
+    site.entry("2026-11-24-news.md", 'title: "News"\ndraft: true', "Biopsy: cancer is back.\n")
+    site.build()
+    index = site.out / "index.html"
+    index.write_text(index.read_text().replace("</main>", "<p>Biopsy: cancer is back.</p></main>"))
+    assert any("“biopsy cancer is back”" in p for p in _messages(site)), _messages(site)

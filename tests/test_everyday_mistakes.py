@@ -232,8 +232,15 @@ def test_a_link_to_a_missing_entry_names_the_line(journal: Path) -> None:
 
 
 def test_journalgen_links_in_code_are_left_as_written(journal: Path) -> None:
-    _entry_with(journal, "Write `journalgen:` in code:\n\n```\njournalgen:photos/x.jpg\n```")
+    _entry_with(
+        journal,
+        'Write `journalgen:` in code, `href="journalgen:about.md"` too:\n\n'
+        '```\njournalgen:photos/x.jpg\n<img src="journalgen:photos/a.jpg">\n```\n\n'
+        'She said "journalgen:rocks". Items: a, journalgen:x',
+    )
     done = _run(journal, "build", "--strict")
     assert done.returncode == 0, done.stderr
     page = (journal / "output/2026/11/photos/index.html").read_text()
     assert "<code>journalgen:</code>" in page and "journalgen:photos/x.jpg" in page
+    assert 'href="journalgen:about.md"' in page or "href=&quot;journalgen:about.md" in page
+    assert "journalgen:rocks" in page and "a, journalgen:x" in page

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -120,7 +121,52 @@ def test_a_link_out_of_the_journal_is_refused(tmp_path: Path, where: str, target
     link.symlink_to(target.replace("OUTSIDE", str(outside)))
     run = _journalgen(site, "build")
     _refused(run, f"{where}: this is a link to")
-    assert "outside the journal" in run.err
+    assert "outside the folder it is in" in run.err
+    assert not (site / "output").exists() or SECRET.encode() not in _published(site)
+
+
+@pytest.mark.parametrize(
+    ("where", "target"),
+    [
+        ("static/g", "../.git"),
+        ("static/all", ".."),
+        ("static/out", "../output"),
+        ("static/drafts", "../content/entries"),
+        ("content/photos/pending", "../guestbook/pending"),
+    ],
+)
+def test_a_link_to_another_part_of_the_journal_is_refused(
+    tmp_path: Path, where: str, target: str
+) -> None:
+    """The journal's Git history (tokens in its config), raw drafts, pending messages and
+    the output itself are inside the journal folder, but never in the folder a link is in."""
+    site = _journal(tmp_path / "site")
+    (site / ".git").mkdir()
+    (site / ".git/config").write_text(f"url = https://jenny:{SECRET}@github.com/x/y.git\n")
+    (site / "content/guestbook/pending").mkdir(parents=True)
+    (site / "content/guestbook/pending/m.yaml").write_text(f"name: A\nmessage: {SECRET}\n")
+    (site / "content/entries/2026-11-09-draft.md").write_text(
+        f'---\ntitle: "D"\ndraft: true\n---\n\n{SECRET}\n'
+    )
+    link = site / where
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(target)
+    run = _journalgen(site, "build")
+    _refused(run, f"{where}: this is a link to")
+    assert not (site / "output").exists() or SECRET.encode() not in _published(site)
+
+
+@pytest.mark.parametrize("folder", ["static", "content", "templates"])
+def test_a_source_folder_that_is_a_link_out_is_refused(tmp_path: Path, folder: str) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text(SECRET)
+    site = _journal(tmp_path / "site")
+    if (site / folder).exists():
+        shutil.rmtree(site / folder)
+    (site / folder).symlink_to(outside)
+    run = _journalgen(site, "build")
+    _refused(run, "this folder is a link to")
     assert not (site / "output").exists() or SECRET.encode() not in _published(site)
 
 
@@ -449,3 +495,17 @@ def test_the_output_cannot_be_one_of_the_journals_own_folders(tmp_path: Path, fo
     (site / folder).mkdir(parents=True, exist_ok=True)
     run = _journalgen(site, "build", "--output", str(site / folder))
     _refused(run, "the output folder would overwrite your site's own files")
+
+
+def test_a_template_added_to_the_journal_cannot_reach_python(tmp_path: Path) -> None:
+    site = _journal(tmp_path / "site")
+    (site / "templates").mkdir(exist_ok=True)
+    attack = (
+        "{{ cycler.__init__.__globals__.os.environ.get('JOURNALGEN_TEST_SECRET') }}"
+        "{{ cycler.__init__.__globals__.os.popen('id').read() }}"
+    )
+    (site / "templates/404.html").write_text(f"<p>{attack}</p>\n", encoding="utf-8")
+    run = _journalgen(site, "build")
+    assert run.code == 1, run.err
+    assert "Traceback" not in run.err and "404.html" in run.err
+    assert not (site / "output").exists() or SECRET.encode() not in _published(site)

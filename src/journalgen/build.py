@@ -26,7 +26,7 @@ from journalgen import config as config_module
 from journalgen.cache import PARSED_CACHE, BuildCache, SavedOutput
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page, parse_entry, parse_page
-from journalgen.errors import JournalError, Problem
+from journalgen.errors import JournalError, Problem, printable
 from journalgen.keys import PageKeys
 from journalgen.outputs import Copy, Kept, Output
 from journalgen.publishing import schedule
@@ -183,7 +183,7 @@ def _counted(outputs: Iterable[Output | Kept]) -> Iterator[Output | Kept]:
 
     with tqdm(outputs, unit=" files", desc="Pages", delay=2, file=sys.stderr, leave=False) as bar:
         for output in bar:
-            bar.set_postfix_str(output.path, refresh=False)
+            bar.set_postfix_str(printable(output.path), refresh=False)
             yield output
 
 

@@ -16,6 +16,7 @@ import json
 import re
 import tomllib
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,6 +28,7 @@ from journalgen.build import parse_sources
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry
 from journalgen.errors import JournalError, Problem
+from journalgen.i18n import Language
 from journalgen.publishing import headers
 from journalgen.render import plain_text
 from journalgen.writer import MANIFEST
@@ -362,45 +364,77 @@ def _unpublished(
     """Drafts, held farewells and entries not yet due must be nowhere: not as a page, and
     no stretch of their text in any file (pages, feeds, anything)."""
     moment = now or dt.datetime.now(dt.UTC)
-    entries, pages = parse_sources(sources.discover(site_dir).sources, settings)
+    tree = sources.discover(site_dir)
+    entries, pages = parse_sources(tree.sources, settings)
     hidden = [entry for entry in entries if not entry.is_published(moment)]
     shown_sources = [e.source for e in entries if e.is_published(moment) and not e.draft]
     # Starter texts and the example address are not for publishing either.
     problems = scaffold.unfinished(settings, (*shown_sources, *(p.source for p in pages)))
-    marked: list[tuple[Entry, set[str]]] = []
-    # Words a published entry or page shares with a draft prove nothing: only the draft's own.
-    shared: set[str] = set()
-    if hidden:
-        shown = [e.body_html for e in entries if e.is_published(moment)]
-        for body in (*shown, *(page.body_html for page in pages)):
-            shared |= _shingles(plain_text(body, limit=200_000))
+    # Each draft's own runs of words (and a short draft whole), indexed by run.
+    owners: dict[str, list[Entry]] = {}
+    short: list[tuple[Entry, str]] = []
     for entry in hidden:
-        why = _why(entry)
         if entry.path + "index.html" in files:
             problems.append(
-                Problem(entry.source.path, None, f"this entry is {why} but its page is built")
+                Problem(
+                    entry.source.path, None, f"this entry is {_why(entry)} but its page is built"
+                )
             )
             continue
-        shingles = _shingles(plain_text(entry.body_html, limit=200_000)) - shared
-        if shingles:
-            marked.append((entry, shingles))
-    if not marked:
+        words = _words(plain_text(entry.body_html, limit=200_000))
+        if len(words) < SHINGLE:
+            if len(words) >= 3:
+                short.append((entry, " ".join(words)))
+            continue
+        for run in _word_runs(words):
+            owners.setdefault(run, []).append(entry)
+    if not owners and not short:
         return problems
+    # Runs the draft shares with what is published anyway prove nothing: entries and pages,
+    # the theme's labels, the settings' texts, published guestbook messages.
+    label = Language(settings.language)
+    anyway = [
+        *(e.body_html for e in entries if e.is_published(moment)),
+        *(page.body_html for page in pages),
+        *(source.text for source in tree.messages),
+        *label.labels().values(),
+        settings.title,
+        settings.description,
+        settings.footer,
+        *(f"{author.name} {author.bio}" for author in settings.authors),
+    ]
+    for text in anyway:
+        words = _words(plain_text(text, limit=200_000))
+        for run in _word_runs(words):
+            owners.pop(run, None)
+        joined = " " + " ".join(words) + " "
+        short = [(entry, phrase) for entry, phrase in short if f" {phrase} " not in joined]
+    reported: set[tuple[Path, str]] = set()
     for rel in sorted(files):
         words = _words(_readable(out_dir / rel))
-        found = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-        for entry, shingles in marked:
-            if shingles & found:
-                problems.append(
-                    Problem(
-                        entry.source.path,
-                        None,
-                        f"this entry is {_why(entry)} but its text is in {rel}",
-                        "Build again (journalgen build) and check that nothing else puts "
-                        "files into the output folder.",
-                    )
+        hits = [(run, owner) for run in _word_runs(words) for owner in owners.get(run, ())]
+        joined = " " + " ".join(words) + " "
+        hits += [(phrase, entry) for entry, phrase in short if f" {phrase} " in joined]
+        for run, entry in hits:
+            if (entry.source.path, rel) in reported:
+                continue
+            reported.add((entry.source.path, rel))
+            problems.append(
+                Problem(
+                    entry.source.path,
+                    None,
+                    f"this entry is {_why(entry)} but its words (“{run}”) are in {rel}",
+                    "Build again (journalgen build) and check that nothing else puts "
+                    "files into the output folder.",
                 )
+            )
     return problems
+
+
+def _word_runs(words: list[str]) -> Iterator[str]:
+    """Every run of `SHINGLE` words in a row."""
+    for start in range(len(words) - SHINGLE + 1):
+        yield " ".join(words[start : start + SHINGLE])
 
 
 SHINGLE = 6
@@ -415,12 +449,6 @@ def _why(entry: Entry) -> str:
 
 def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.casefold())
-
-
-def _shingles(text: str) -> set[str]:
-    """Every run of `SHINGLE` words of the text (a text shorter than that: none)."""
-    words = _words(text)
-    return {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
 def _readable(path: Path) -> str:

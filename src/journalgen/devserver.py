@@ -254,7 +254,7 @@ def resolve_target(root: Path, request_path: str, base_path: str = "/") -> Targe
     segments = _segments(raw[len(base_path) :])
     if segments is None:
         return Target("bad")
-    if segments and segments[0] in HOST_FILES:
+    if segments and segments[0].casefold().rstrip(". ") in HOST_FILES:
         return Target("missing")
     if any(len(name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES for name in segments):
         return Target("missing")  # no disk holds such a name

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal: a control character in a file name or value (an
+    escape sequence could retitle or clear the terminal) is shown as its code."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
 
 EXCERPT = 60
 """At most this many characters of a value are quoted in a message."""
@@ -49,7 +59,7 @@ class Problem:
         text = f"{where}: {self.message}" if where else self.message
         if self.hint:
             text += f"\n    {self.hint}"
-        return text
+        return printable(text)
 
 
 class JournalError(Exception):

@@ -31,7 +31,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import itertools
 import json
 import re
 import sys
@@ -144,7 +143,8 @@ def read_export_file(path: Path) -> Iterator[Submission]:
             yield from _from_json(text, path)
             return
         try:
-            yield from _from_csv(itertools.chain([start], handle), path)
+            handle.seek(0)  # the csv reader wants whole lines (any line ending)
+            yield from _from_csv(handle, path)
         except UnicodeDecodeError as err:
             raise _not_utf8(path) from err
 
@@ -198,7 +198,7 @@ told otherwise); a message that long is skipped anyway, with a note."""
 
 def _from_csv(lines: Iterable[str], path: Path) -> Iterator[Submission]:
     csv.field_size_limit(MAX_FIELD_CHARS)
-    reader = csv.reader(_joined(lines))
+    reader = csv.reader(lines)
     try:
         header = next(reader, None)
         if header is None:
@@ -228,18 +228,6 @@ def _from_csv(lines: Iterable[str], path: Path) -> Iterator[Submission]:
         raise JournalError.at(
             path, f"this CSV cannot be read: {err}", line=reader.line_num, hint=_EXPORT_HINT
         ) from err
-
-
-def _joined(lines: Iterable[str]) -> Iterator[str]:
-    """The text of `lines` (chunks of any size) again as lines, for the csv reader."""
-    rest = ""
-    for chunk in lines:
-        rest += chunk
-        *complete, rest = rest.split("\n")
-        for line in complete:
-            yield line + "\n"
-    if rest:
-        yield rest
 
 
 _EXPORT_HINT = (

@@ -424,6 +424,11 @@ class Language:
         text = LABELS.get(base, LABELS["en"]).get(key) or LABELS["en"][key]
         return text.format(**values) if values else text
 
+    def labels(self) -> dict[str, str]:
+        """Every label in this language (English where it has none)."""
+        base = self.code.split("-")[0].lower()
+        return {**LABELS["en"], **LABELS.get(base, {})}
+
     def count(self, n: int) -> str:
         return self.label("entries_one") if n == 1 else self.label("entries_other", n=n)
 

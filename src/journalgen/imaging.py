@@ -48,7 +48,7 @@ from typing import Any
 from PIL import Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
 
 from journalgen.config import PhotoSettings
-from journalgen.errors import JournalError, Problem
+from journalgen.errors import JournalError, Problem, printable
 from journalgen.outputs import Copy
 from journalgen.photos import (
     STATIC_FORMATS,
@@ -361,7 +361,7 @@ def _bar(total: int, shown: bool) -> Iterator[Any]:
 
 def _advance(bar: Any, photo: Photo) -> None:
     if bar is not None:
-        bar.set_postfix_str(Path(photo.source).name, refresh=False)
+        bar.set_postfix_str(printable(Path(photo.source).name), refresh=False)
         bar.update(1)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
@@ -27,36 +28,38 @@ MAX_NESTING = 40
 _MORE = re.compile(r"^<!--\s*more\s*-->\s*$", re.IGNORECASE)
 
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_DESTINATION = re.compile(r"(!?\[[^\]\n]*\])\(([^()\n]*)\)")
+_DESTINATION = re.compile(r"(!?\[[^\]\n]*\])\(((?:[^()\n]|\([^()\n]*\))*)\)")
+"""A link or image with its destination (balanced parentheses allowed, as in a Windows
+copy's `IMG_0412 (1).jpg` or a Wikipedia address)."""
 _LOCAL = re.compile(
-    r"^(?:file:|[A-Za-z]:[\\/]|\\\\|~/|/(?:home|Users|mnt|media|Volumes|tmp|var|private|root|"
-    r"storage|sdcard)/)",
+    r"^(?:file:|[A-Za-z]:[\\/]|\\\\|~/|/(?:home|Users)/[^/]+/|/Volumes/|/mnt/[a-z]/|/sdcard/"
+    r"|/storage/emulated/)",
     re.IGNORECASE,
 )
+"""Where files live on the writer's own computer or phone: Windows, file:// addresses,
+home folders on Linux and macOS, disks on macOS and WSL, Android's storage."""
+_FILE_WITH_TITLE = re.compile(r'^(.*?\.[A-Za-z0-9]{2,5})(\s+"[^"]*")?$')
 
 
-def typed_paths(text: str) -> tuple[str, tuple[tuple[int, str], ...]]:
+def typed_paths(
+    text: str, code_lines: Callable[[str], set[int]]
+) -> tuple[str, tuple[tuple[int, str], ...]]:
     """Paths as people type them into links and images, made to work: a destination with
-    spaces (a phone's `WhatsApp Image 2026-11-28 at 14.03.22.jpeg`) is wrapped in `<…>`.
-    Also returns the destinations that point at the writer's own computer (`C:\\Users\\…`,
-    `file:///…`, `/home/…`) with their line (1-based), which no reader can open.
-    Fenced code blocks and inline code are left alone."""
-    local: list[tuple[int, str]] = []
+    spaces (a phone's `WhatsApp Image 2026-11-28 at 14.03.22.jpeg`, `Cooper's day (1).jpg`)
+    is wrapped in `<…>`. Also returns the destinations that point at the writer's own
+    computer (`C:\\Users\\…`, `file:///…`, `/home/…`) with their line (1-based), which no
+    reader can open. Code (`code_lines`: the 0-based lines of code blocks and raw HTML)
+    and inline code are left alone."""
+    if "](" not in text:
+        return text, ()
     lines = text.split("\n")
-    fence: str | None = None
-    for number, line in enumerate(lines):
-        found = _FENCE.match(line)
-        if fence is not None:
-            if found and found.group(1)[0] == fence[0] and len(found.group(1)) >= len(fence):
-                fence = None
+    wanted = [n for n, line in enumerate(lines) if "](" in line]
+    skip = code_lines(text) if wanted else set()
+    local: list[tuple[int, str]] = []
+    for number in wanted:
+        if number in skip:
             continue
-        if found:
-            fence = found.group(1)
-            continue
-        if "](" not in line:
-            continue
-        parts = re.split(r"(`+[^`]*`+)", line)  # inline code stays as written
+        parts = re.split(r"(`+[^`]*`+)", lines[number])  # inline code stays as written
         for index in range(0, len(parts), 2):
             parts[index] = _DESTINATION.sub(
                 lambda m, n=number: _typed(m, n + 1, local), parts[index]
@@ -71,9 +74,13 @@ def _typed(match: re.Match[str], line: int, local: list[tuple[int, str]]) -> str
     if _LOCAL.match(target):
         local.append((line, target))
         return match.group(0)
-    if " " in inside and not inside.startswith("<") and '"' not in inside and "'" not in inside:
-        return f"{label}(<{inside}>)"
-    return match.group(0)
+    if inside.startswith("<") or not any(c in inside for c in " ()'"):
+        return match.group(0)
+    found = _FILE_WITH_TITLE.match(inside)
+    if found is None or "://" in found.group(1):
+        return match.group(0)  # not a file name with spaces (a title, an address)
+    title = found.group(2) or ""
+    return f"{label}(<{found.group(1)}>{title})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +123,7 @@ class MarkdownRenderer:
         its HTML is sanitized unless `raw_html` (`allow_unsafe_html: true`). `labels`: what
         a screen reader calls a code block and a table that scroll sideways."""
         env: dict[str, object] = {}
-        text, local = typed_paths(text)
+        text, local = typed_paths(text, self._code_lines)
         tokens = self.md.parse(text, env)
         _align_with_classes(tokens)
         summary_tokens = _summary_tokens(tokens)
@@ -143,6 +150,14 @@ class MarkdownRenderer:
             )
             too_deep_at = with_map.map[0] + 1 if with_map and with_map.map else 1
         return Rendered(body, summary, tuple(dict.fromkeys(links)), too_deep_at, local)
+
+    def _code_lines(self, text: str) -> set[int]:
+        """The lines (0-based) of code blocks and raw HTML blocks in `text`."""
+        found: set[int] = set()
+        for token in self.md.parse(text):
+            if token.type in ("fence", "code_block", "html_block") and token.map:
+                found.update(range(token.map[0], token.map[1]))
+        return found
 
     def render_inline(self, text: str) -> str:
         """A one-line summary written in front matter."""
@@ -207,7 +222,7 @@ def content_target(url: str, content_rel: str) -> str | None:
     return joined + (f"#{parts.fragment}" if parts.fragment else "")
 
 
-THEME_IDS = frozenset({"main", "share-heading"})
+THEME_IDS = sanitize.RESERVED_IDS
 """Ids the theme's pages use; ids of the theme's guestbook and book start with `gb-` and
 `book-`, footnotes' with `fn`."""
 
@@ -223,22 +238,34 @@ def heading_id(title: str) -> str:
     return made
 
 
-_PRE = re.compile(r"<pre>(?=<code)")
-_TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+_PRE = re.compile(r"<pre>")
+_TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>")
 
 
 def scrollable(html: str, labels: tuple[str, str]) -> str:
     """Code blocks and tables scroll sideways on a narrow screen: each can take keyboard
-    focus (to scroll with the arrow keys) and is named for screen readers."""
+    focus (to scroll with the arrow keys) and is named for screen readers. Only the outer
+    table of tables inside tables (old blogs' layouts) is wrapped."""
     code, table = (label.replace('"', "&quot;") for label in labels)
     html = _PRE.sub(f'<pre tabindex="0" role="region" aria-label="{code}">', html)
-    return _TABLE.sub(
-        lambda m: (
-            f'<div class="table-scroll" tabindex="0" role="region" aria-label="{table}">'
-            f"<table>{m.group(1)}</table></div>"
-        ),
-        html,
-    )
+    if "<table" not in html:
+        return html
+    opening = f'<div class="table-scroll" tabindex="0" role="region" aria-label="{table}">'
+    parts: list[str] = []
+    depth = 0
+    last = 0
+    for match in _TABLE_TAG.finditer(html):
+        closing = bool(match.group(1))
+        parts.append(html[last : match.start()])
+        if not closing:
+            parts.append((opening if depth == 0 else "") + match.group(0))
+            depth += 1
+        else:
+            depth = max(0, depth - 1)
+            parts.append(match.group(0) + ("</div>" if depth == 0 else ""))
+        last = match.end()
+    parts.append(html[last:])
+    return "".join(parts)
 
 
 _FOOTNOTE_REF = re.compile(

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page
@@ -42,23 +43,13 @@ def plain_text(fragment: str, limit: int = 200) -> str:
     return text
 
 
-def environment(
-    config: SiteConfig, site_dir: Path, compiled: Path | None = None
-) -> jinja2.Environment:
-    """Templates from the site's `templates/` first, then the theme's. `compiled`: a folder
-    where Jinja keeps templates compiled, for the next process to load instead of compiling
-    (keyed by each template's name and source, so an edited template is compiled again)."""
+def environment(config: SiteConfig, site_dir: Path) -> jinja2.Environment:
+    """Templates from the site's `templates/` first, then the theme's, in Jinja's sandbox:
+    a template someone added to the journal can show anything the site holds, but cannot
+    reach Python (the environment's secrets, files, commands)."""
     loader = jinja2.FileSystemLoader([site_dir / SITE_TEMPLATES, THEME_TEMPLATES])
-    cache = None
-    if compiled is not None:
-        try:
-            compiled.mkdir(parents=True, exist_ok=True)
-            cache = jinja2.FileSystemBytecodeCache(str(compiled))
-        except OSError:
-            cache = None
-    env = jinja2.Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=loader,
-        bytecode_cache=cache,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -55,9 +55,23 @@ _URL_ATTRIBUTES = frozenset({"href", "src", "cite", "poster", "srcset"})
 _MEDIA = frozenset({"audio", "video", "source", "track"})
 
 
+_CLASSES = ("footnote", "align-", "gallery", "language-", "task-list", "contains-task")
+"""Classes Markdown itself gives (footnotes, table alignment, galleries, code languages):
+other classes could dress an entry as the theme's own parts (a preview banner)."""
+RESERVED_IDS = frozenset({"main", "share-heading"})
+
+
 def _filter(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "class":
+        kept = [name for name in value.split() if name.startswith(_CLASSES)]
+        return " ".join(kept) or None
+    if attribute == "id":
+        reserved = value in RESERVED_IDS or value.startswith(("gb-", "book-"))
+        return "section-" + value if reserved else value
     if attribute not in _URL_ATTRIBUTES:
         return value
+    if tag in _MEDIA and value.strip().startswith("//"):
+        return None  # another site's, without its scheme
     scheme = urlsplit(value.strip()).scheme.lower() if ":" in value else ""
     if scheme == "data":
         # Images only (an image cannot run anything); never a page, script or SVG document.

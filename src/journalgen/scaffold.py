@@ -15,7 +15,7 @@ from journalgen.errors import JournalError, Problem
 from journalgen.publishing import hosts
 from journalgen.publishing.hosts import Host
 from journalgen.slugs import slugify
-from journalgen.sources import Source
+from journalgen.sources import Source, without_controls
 
 SCAFFOLD_DIR = Path(__file__).parent / "scaffold"
 
@@ -159,6 +159,7 @@ def new_entry(
     draft: bool,
 ) -> Path:
     """Create `content/entries/YYYY-MM-DD-slug.md` with its front matter filled in."""
+    title = without_controls(title)
     slug = slugify(title)
     if not slug:
         raise JournalError.at(

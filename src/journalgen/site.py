@@ -388,6 +388,7 @@ class _Linker:
     """Turns `journalgen:` content links into site URLs, warning about broken ones, and
     photos into `<picture>`s of their processed sizes (a missing image is an error)."""
 
+    _TAG = re.compile(r"<[A-Za-z][^<>]*>")
     _LINK = re.compile(r"(?:(?<=[\"'])|(?<=, ))" + re.escape(CONTENT_LINK) + r"([^\"'\s]*)")
     """A `journalgen:` link where markdown.py put one: at the start of an attribute's value
     (or of a `srcset` candidate), never in text or code that mentions the word."""
@@ -403,6 +404,8 @@ class _Linker:
         self.base = config.base_path
         self.catalog = catalog
         self.targets: dict[str, str] = {asset.rel: asset.rel for asset in assets}
+        self._plain_targets: dict[str, str] | None = None
+        self._near_misses: dict[tuple[str, bool], str | None] = {}
         # A link to a photo opens its largest processed size: originals are never published.
         self.targets.update({rel: photo.full.path for rel, photo in catalog.photos.items()})
         self.targets.update({entry.source.rel: entry.path for entry in entries})
@@ -586,22 +589,22 @@ class _Linker:
 
     def _near_miss(self, path: str, fuzzy: bool = True) -> str | None:
         """The file of content/ someone probably meant: the same name in other capitals, or
-        with .jpeg for .jpg (or the reverse), else the closest name in the same folder."""
-
-        def plain(name: str) -> str:
-            stem, suffix = posixpath.splitext(name.casefold())
-            return stem + (".jpg" if suffix == ".jpeg" else suffix)
-
-        wanted = plain(path)
-        for known in self.targets:
-            if plain(known) == wanted:
-                return known
-        if not fuzzy:
-            return None
-        folder = posixpath.dirname(path)
-        neighbours = [k for k in self.targets if posixpath.dirname(k) == folder]
-        close = difflib.get_close_matches(path, neighbours, n=1, cutoff=0.75)
-        return close[0] if close else None
+        with .jpeg for .jpg (or the reverse), else (`fuzzy`) the closest name in the same
+        folder. Worked out once per missing path."""
+        key = (path, fuzzy)
+        if key not in self._near_misses:
+            if self._plain_targets is None:
+                self._plain_targets = {}
+                for known in self.targets:
+                    self._plain_targets.setdefault(_plain_name(known), known)
+            found = self._plain_targets.get(_plain_name(path))
+            if found is None and fuzzy:
+                folder = posixpath.dirname(path)
+                neighbours = [k for k in self.targets if posixpath.dirname(k) == folder]
+                close = difflib.get_close_matches(path, neighbours, n=1, cutoff=0.75)
+                found = close[0] if close else None
+            self._near_misses[key] = found
+        return self._near_misses[key]
 
     def target(self, content_path: str, source_rel: str) -> tuple[str, bool]:
         """The site path for a content path, and whether it exists."""
@@ -652,7 +655,14 @@ class _Linker:
                 )
             return url
 
-        return self._LINK.sub(swap, html)
+        # Only inside tags: text and code may mention `journalgen:` (nh3 leaves `"` in text).
+        return self._TAG.sub(lambda tag: self._LINK.sub(swap, tag.group(0)), html)
+
+
+def _plain_name(path: str) -> str:
+    """A path as a near miss sees it: capitals and .jpeg/.jpg aside."""
+    stem, suffix = posixpath.splitext(path.casefold())
+    return stem + (".jpg" if suffix == ".jpeg" else suffix)
 
 
 def _home_pages(entries: tuple[Entry, ...], size: int, memorial: bool) -> tuple[HomePage, ...]:

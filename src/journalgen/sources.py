@@ -90,8 +90,9 @@ def is_ignored_name(name: str) -> bool:
     """Hidden files, editor swap and backup files are never content."""
     return (
         name.startswith((".", "#", "~"))
-        or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp", ".bak"))
-        or name == "4913"  # vim's probe file
+        or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".orig"))
+        or name in ("4913", "Thumbs.db", "desktop.ini", "Desktop.ini", "Icon\r")
+        # vim's probe file; what Windows and macOS leave in folders
     )
 
 
@@ -273,7 +274,15 @@ def _scan(
     `journal` folder (default: `top`) is refused with a message naming it, a link inside it
     is followed, and a folder or file reached twice (a loop, or two links to it) is read
     once."""
-    inside = os.path.realpath(journal if journal is not None else top)
+    journal_real = os.path.realpath(journal if journal is not None else top)
+    inside = os.path.realpath(top)
+    if not _within(inside, journal_real):
+        raise JournalError.at(
+            Path(top),
+            f"this folder is a link to {inside}, outside the journal: journalgen only reads "
+            "and publishes the journal's own files",
+            hint="Copy the folder into the journal instead of linking to it.",
+        )
     skip = ignored if ignored is not None else is_ignored_name
     found: list[tuple[tuple[str, ...], os.DirEntry[str]]] = []
     problems: list[Problem] = []
@@ -319,7 +328,9 @@ def _scan(
                 continue
             linked = item.is_symlink()
             if linked:
-                problem = _link_problem(item.path, inside)
+                # Within the same folder: under content/, the same one of entries/, photos/…
+                scope = os.path.join(inside, above[0]) if above and journal is not None else inside
+                problem = _link_problem(item.path, scope)
                 if problem is not None:
                     problems.append(problem)
                     continue
@@ -354,8 +365,15 @@ def _utf8(name: str) -> bool:
     return True
 
 
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 def _link_problem(path: str, inside: str) -> Problem | None:
-    """Why the symbolic link at `path` may not be read, or None when it may."""
+    """Why the symbolic link at `path` may not be read, or None when it may: its target
+    must exist inside the same folder (content/, static/ or templates/) and not in a
+    hidden folder there, so no link can publish the journal's drafts, its Git history
+    (with the tokens it may hold), the output or anything else on the computer."""
     target = os.path.realpath(path)
     if not os.path.exists(target):
         return Problem(
@@ -364,13 +382,14 @@ def _link_problem(path: str, inside: str) -> Problem | None:
             "this is a link to something that does not exist",
             "Remove the link, or put the file itself here.",
         )
-    if target != inside and not target.startswith(inside.rstrip(os.sep) + os.sep):
+    hidden = any(part.startswith(".") for part in os.path.relpath(target, inside).split(os.sep))
+    if not _within(target, inside) or hidden:
         return Problem(
             Path(path),
             None,
-            f"this is a link to {target}, outside the journal: journalgen only reads and "
-            "publishes the journal's own files",
-            "Copy the file into the journal instead of linking to it, or remove the link.",
+            f"this is a link to {target}, outside the folder it is in: journalgen only "
+            "reads and publishes the journal's own files, each from its own folder",
+            "Copy the file here instead of linking to it, or remove the link.",
         )
     return None
 
@@ -431,6 +450,12 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 """Characters that XML (so feeds) cannot carry and HTML forbids: word processors paste
 some (U+000B is Word's manual line break, U+000C a page break), terminals others (ESC)."""
 _AS_LINE_BREAK = {"\x0b", "\x0c", "\x85"}
+
+
+def without_controls(text: str) -> str:
+    """`text` with the control characters no page or feed can carry replaced (line and
+    page breaks become spaces: this is for one-line values) or removed."""
+    return _CONTROL.sub(lambda m: " " if m.group() in _AS_LINE_BREAK else "", text)
 
 
 def clean(text: str, path: Path, digest: str) -> tuple[str, str, tuple[Problem, ...]]:

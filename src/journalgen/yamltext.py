@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from journalgen.errors import JournalError, excerpt
+from journalgen.sources import without_controls
 
 # The C loader is many times faster; fall back where PyYAML was built without libyaml.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -28,30 +29,43 @@ class Mapping:
         return self.lines.get(key)
 
 
-_CURLY_DOUBLE = re.compile(r"(?<![^\s:\[,-])“([^“”\n]*)”(?=\s*(?:$|[,\]#]))", re.MULTILINE)
-_CURLY_SINGLE = re.compile(
-    r"(?<![^\s:\[,-])‘([^‘\n]*?)’(?=\s*(?:$|[,\]]))|(?<=: )‘([^\n]*)’(?=\s*$)", re.MULTILINE
-)
 _NO_SPACE = re.compile(r"^([A-Za-z_][\w-]*):(?=[^\s/])(.*)$")
+_WHOLE = re.compile(r"^(\s*(?:-\s+)?(?:[\w-]+:\s+)?)([“‘])(.*)([”’])\s*$")
+_FLOW = re.compile(r"(?<=[\[,])(\s*)“([^“”\n]*)”(?=\s*[,\]])")
+_BLOCK = re.compile(r":\s*[|>][-+0-9]*\s*(?:#.*)?$")
 
 
 def straight_quotes(text: str) -> str:
-    """Curly quotes around a whole value (`title: “Round two”`, `tags: [“home”]`), as
-    phones and word processors type them, read as the quotes they stand for."""
+    """Curly quotes around a whole value (`title: “Round two”`, `tags: [“home”]`, a list
+    item `- “home”`), as phones and word processors type them, read as the quotes they
+    stand for. Quotes inside a value (`He said “yes”`) and in `|` blocks stay as written."""
+    if "“" not in text and "‘" not in text:
+        return text
+    lines = text.split("\n")
+    block_indent: int | None = None
+    for number, line in enumerate(lines):
+        indent = len(line) - len(line.lstrip())
+        if block_indent is not None:
+            if not line.strip() or indent > block_indent:
+                continue
+            block_indent = None
+        if _BLOCK.search(line):
+            block_indent = indent
+            continue
+        lines[number] = _FLOW.sub(lambda m: f'{m.group(1)}"{_escaped(m.group(2))}"', line)
+        whole = _WHOLE.match(lines[number])
+        if whole is None:
+            continue
+        head, opening, inner, closing = whole.groups()
+        if opening == "“" and closing == "”" and "“" not in inner and "”" not in inner:
+            lines[number] = f'{head}"{_escaped(inner)}"'
+        elif opening == "‘" and closing == "’" and "‘" not in inner:
+            lines[number] = head + "'" + inner.replace("'", "''") + "'"
+    return "\n".join(lines)
 
-    def double(match: re.Match[str]) -> str:
-        inner = match.group(1).replace("\\", "\\\\").replace('"', '\\"')
-        return f'"{inner}"'
 
-    def single(match: re.Match[str]) -> str:
-        inner = match.group(2) if match.group(2) is not None else match.group(1)
-        return "'" + inner.replace("'", "''") + "'"
-
-    if "“" in text:
-        text = _CURLY_DOUBLE.sub(double, text)
-    if "‘" in text:
-        text = _CURLY_SINGLE.sub(single, text)
-    return text
+def _escaped(inner: str) -> str:
+    return inner.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def load_mapping(text: str, path: Path, *, first_line: int = 1) -> Mapping:
@@ -105,7 +119,19 @@ def load_mapping(text: str, path: Path, *, first_line: int = 1) -> Mapping:
         loader.dispose()
     if not isinstance(values, dict):  # pragma: no cover - a MappingNode always builds a dict
         raise JournalError.at(path, "expected `key: value` lines")
-    return Mapping({str(k): v for k, v in values.items()}, lines)
+    return Mapping({str(k): _plain(v) for k, v in values.items()}, lines)
+
+
+def _plain(value: Any) -> Any:
+    """Text values without control characters: YAML's escapes (`"\\v"`, `"\\e"`) make them
+    after the file's own text was cleaned, and no page or feed can carry them."""
+    if isinstance(value, str):
+        return without_controls(value)
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 def _refuse_aliases(root: yaml.Node, path: Path, first_line: int) -> None:
