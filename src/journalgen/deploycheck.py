@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import html
 import json
+import os
 import re
 import tomllib
 import xml.etree.ElementTree as ET
@@ -71,8 +72,7 @@ def check_site(site_dir: Path, out_dir: Path, now: dt.datetime | None = None) ->
         raise JournalError.at(
             out_dir, "there is no built site here", hint="Run `journalgen build` first."
         )
-    files = {p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()}
-    problems: list[Problem] = []
+    files, problems = _regular_files(out_dir)
     links = 0
     pages = sorted(f for f in files if f.endswith(".html"))
     texts: dict[str, str] = {}
@@ -104,6 +104,29 @@ def check_site(site_dir: Path, out_dir: Path, now: dt.datetime | None = None) ->
     problems += _not_built(out_dir, files)
     problems += _headers_disagree(site_dir, out_dir)
     return CheckReport(len(pages), links, len(feeds), tuple(problems))
+
+
+def _regular_files(out_dir: Path) -> tuple[set[str], list[Problem]]:
+    """The built site's files; any link in it (to a file or folder anywhere on the
+    computer: /etc/passwd as robots.txt) is a problem, as journalgen never makes one."""
+    files: set[str] = set()
+    problems: list[Problem] = []
+    for root, folders, names in os.walk(out_dir):
+        for name in [*folders, *names]:
+            path = Path(root) / name
+            if path.is_symlink():
+                problems.append(
+                    Problem(
+                        path,
+                        None,
+                        f"this is a link to {os.path.realpath(path)}, which would be published "
+                        "as part of the site",
+                        "Delete it: journalgen never puts links in the output folder.",
+                    )
+                )
+            elif name in names and path.is_file():
+                files.add(path.relative_to(out_dir).as_posix())
+    return files, problems
 
 
 def _not_built(out_dir: Path, files: set[str]) -> list[Problem]:
