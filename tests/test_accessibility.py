@@ -35,6 +35,7 @@ PAGE_TYPES = {
     "guestbook thanks": "guestbook/thanks/",
     "book": "book/",
     "entry with wide code and tables, odd headings": "2026/11/wide/",
+    "subscribe": "subscribe/",
 }
 
 MEMORIAL = REPO / "examples" / "memorial"

@@ -240,3 +240,22 @@ def test_every_html_page_announces_the_feeds(journal: SiteDir) -> None:
         assert ("application/atom+xml", BASE + "atom.xml") in hrefs, page
     tag_page = collect((journal.out / "tags/garden/index.html").read_text(encoding="utf-8"))
     assert BASE + "tags/garden/feed.xml" in [link.get("href") for link in tag_page.alternates]
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de", "es"])
+def test_subscribe_leads_to_a_page_that_explains_how(site: SiteDir, language: str) -> None:
+    """The menu's Subscribe opens a page in the journal's language with the feed's
+    address to copy and apps named in plain words, not the raw XML."""
+    from journalgen.i18n import Language
+
+    site.write("journalgen.yaml", BASIC_CONFIG.replace("language: en", f"language: {language}"))
+    site.entry("2026-11-20-home.md", 'title: "Home"')
+    site.build()
+    label = Language(language).label
+    home = site.read("index.html")
+    assert f'<a href="/subscribe/">{label("subscribe")}</a>' in home
+    assert f'href="/feed.xml">{label("subscribe")}<' not in home
+    page = site.read("subscribe/index.html")
+    assert f"<h1>{label('subscribe_title')}</h1>" in page
+    assert "<code>https://journal.example.org/feed.xml</code>" in page
+    assert "NetNewsWire" in page

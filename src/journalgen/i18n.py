@@ -18,6 +18,30 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "home": "Home",
         "archive": "Archive",
         "tags": "Tags",
+        "subscribe_title": "Follow this journal",
+        "subscribe_intro": "There are two ways to hear when something new is written here.",
+        "subscribe_reader_heading": "In a feed reader",
+        "subscribe_reader_text": (
+            "A feed reader is a free app that shows you the new entries of the "
+            "journals and websites you follow, as soon as they are published."
+        ),
+        "subscribe_reader_address": (
+            "Open the app, choose to add a feed (or a subscription), and give it this address:"
+        ),
+        "subscribe_reader_apps": (
+            "Free apps that do this: Feedly and Inoreader (on the web, iPhone and "
+            "Android), NetNewsWire (iPhone, iPad and Mac), Feeder (Android)."
+        ),
+        "subscribe_email_heading": "By email",
+        "subscribe_email_text": (
+            "If you would rather have each new entry in your email, ask us: we will"
+            " send them to you."
+        ),
+        "subscribe_privacy_heading": "Your privacy",
+        "subscribe_privacy_text": (
+            "A feed reader fetches the journal as a browser does: nobody, not even "
+            "we, learns who follows it. This site has no trackers and no adverts."
+        ),
         "scroll_code": "Code (scrolls sideways)",
         "scroll_table": "Table (scrolls sideways)",
         "subscribe": "Subscribe",
@@ -111,6 +135,36 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "home": "Accueil",
         "archive": "Archives",
         "tags": "Étiquettes",
+        "subscribe_title": "Suivre ce journal",
+        "subscribe_intro": (
+            "Il y a deux façons d’être prévenu quand nous écrivons quelque chose de nouveau."
+        ),
+        "subscribe_reader_heading": "Dans un lecteur de flux",
+        "subscribe_reader_text": (
+            "Un lecteur de flux est une application gratuite qui vous montre les "
+            "nouveaux articles des journaux et des sites que vous suivez, dès leur "
+            "publication."
+        ),
+        "subscribe_reader_address": (
+            "Ouvrez l’application, choisissez d’ajouter un flux (ou un abonnement) "
+            "et donnez-lui cette adresse :"
+        ),
+        "subscribe_reader_apps": (
+            "Des applications gratuites qui le font : Feedly et Inoreader (sur le "
+            "web, iPhone et Android), NetNewsWire (iPhone, iPad et Mac), Feeder "
+            "(Android)."
+        ),
+        "subscribe_email_heading": "Par courriel",
+        "subscribe_email_text": (
+            "Si vous préférez recevoir chaque nouvel article par courriel, "
+            "demandez-le-nous : nous vous les enverrons."
+        ),
+        "subscribe_privacy_heading": "Votre vie privée",
+        "subscribe_privacy_text": (
+            "Un lecteur de flux consulte le journal comme le fait un navigateur : "
+            "personne, pas même nous, ne sait qui le suit. Ce site n’a ni traceurs "
+            "ni publicités."
+        ),
         "scroll_code": "Code (défile horizontalement)",
         "scroll_table": "Tableau (défile horizontalement)",
         "subscribe": "S’abonner",
@@ -206,6 +260,33 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "home": "Startseite",
         "archive": "Archiv",
         "tags": "Schlagwörter",
+        "subscribe_title": "Diesem Tagebuch folgen",
+        "subscribe_intro": "Es gibt zwei Wege, zu erfahren, wenn hier etwas Neues steht.",
+        "subscribe_reader_heading": "In einem Feedreader",
+        "subscribe_reader_text": (
+            "Ein Feedreader ist eine kostenlose App, die Ihnen die neuen Einträge "
+            "der Tagebücher und Websites zeigt, denen Sie folgen, sobald sie "
+            "erscheinen."
+        ),
+        "subscribe_reader_address": (
+            "Öffnen Sie die App, wählen Sie „Feed hinzufügen“ (oder „Abonnement“) "
+            "und geben Sie diese Adresse ein:"
+        ),
+        "subscribe_reader_apps": (
+            "Kostenlose Apps dafür: Feedly und Inoreader (im Web, auf iPhone und "
+            "Android), NetNewsWire (iPhone, iPad und Mac), Feeder (Android)."
+        ),
+        "subscribe_email_heading": "Per E-Mail",
+        "subscribe_email_text": (
+            "Wenn Sie jeden neuen Eintrag lieber per E-Mail bekommen möchten, sagen"
+            " Sie es uns: Wir schicken sie Ihnen."
+        ),
+        "subscribe_privacy_heading": "Ihre Privatsphäre",
+        "subscribe_privacy_text": (
+            "Ein Feedreader ruft das Tagebuch ab wie ein Browser: Niemand, auch wir"
+            " nicht, erfährt, wer ihm folgt. Diese Website hat keine Tracker und "
+            "keine Werbung."
+        ),
         "scroll_code": "Code (seitlich scrollbar)",
         "scroll_table": "Tabelle (seitlich scrollbar)",
         "subscribe": "Abonnieren",
@@ -300,6 +381,31 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "home": "Inicio",
         "archive": "Archivo",
         "tags": "Etiquetas",
+        "subscribe_title": "Seguir este diario",
+        "subscribe_intro": "Hay dos maneras de enterarse cuando escribimos algo nuevo.",
+        "subscribe_reader_heading": "En un lector de feeds",
+        "subscribe_reader_text": (
+            "Un lector de feeds es una aplicación gratuita que le muestra las "
+            "nuevas entradas de los diarios y sitios que sigue, en cuanto se "
+            "publican."
+        ),
+        "subscribe_reader_address": (
+            "Abra la aplicación, elija añadir un feed (o una suscripción) y escriba esta dirección:"
+        ),
+        "subscribe_reader_apps": (
+            "Aplicaciones gratuitas que lo hacen: Feedly e Inoreader (en la web, "
+            "iPhone y Android), NetNewsWire (iPhone, iPad y Mac), Feeder (Android)."
+        ),
+        "subscribe_email_heading": "Por correo",
+        "subscribe_email_text": (
+            "Si prefiere recibir cada entrada nueva por correo, pídanoslo: se las enviaremos."
+        ),
+        "subscribe_privacy_heading": "Su privacidad",
+        "subscribe_privacy_text": (
+            "Un lector de feeds consulta el diario como lo hace un navegador: "
+            "nadie, ni siquiera nosotros, sabe quién lo sigue. Este sitio no tiene "
+            "rastreadores ni anuncios."
+        ),
         "scroll_code": "Código (se desplaza hacia los lados)",
         "scroll_table": "Tabla (se desplaza hacia los lados)",
         "subscribe": "Suscribirse",

@@ -123,6 +123,12 @@ def pages(
     label = Language(site.config.language).label
     key = renderer.key
     yield renderer.simple("tags.html", "tags/", label("tags"), key(lambda k: k.tags()))
+    yield renderer.simple(
+        "subscribe.html",
+        SUBSCRIBE_PATH,
+        label("subscribe_title"),
+        key(lambda k: k.page("subscribe")),
+    )
     yield renderer.simple("archive.html", "archive/", label("archive"), key(lambda k: k.archive()))
     yield renderer.simple(
         "404.html", "404.html", label("not_found_title"), key(lambda k: k.page("404"))
@@ -275,6 +281,10 @@ def sitemap(site: Site) -> Output:
         lines.append(f"  <url><loc>{_xml_text(base + path)}</loc>{mod}</url>")
     lines.append("</urlset>\n")
     return Output("sitemap.xml", "\n".join(lines).encode("utf-8"))
+
+
+SUBSCRIBE_PATH = "subscribe/"
+"""How to follow the journal, in words (the menu's "Subscribe" leads here, not to XML)."""
 
 
 def robots(config: SiteConfig) -> Output:
