@@ -104,3 +104,50 @@ def test_a_burst_of_300_requests_is_answered(preview: tuple[int, JournalgenProce
         results = list(pool.map(timed, range(300)))
     assert [status for status, _ in results] == [200] * 300
     assert max(seconds for _, seconds in results) < 3.0, sorted(s for _, s in results)[-5:]
+
+
+def _post(port: int, path: str, fields: dict[str, str]) -> tuple[int, str]:
+    from urllib.parse import urlencode
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        body = urlencode(fields)
+        connection.request(
+            "POST", path, body, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("Location") or ""
+    finally:
+        connection.close()
+
+
+def test_the_guestbook_form_sent_to_the_preview_waits_in_pending(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    server = JournalgenProcess(["serve", "--port", "0", "--site", str(site)], site)
+    try:
+        line = server.wait_for_line("Serving a preview at", timeout=60)
+        port = int(re.search(r":(\d+)/", line).group(1))  # type: ignore[union-attr]
+        server.wait_for_line("Built", timeout=60)
+        form = {"form-name": "guestbook", "name": "Auntie Bea", "message": "Love to you all.",
+                "entry": "hair", "location": "", "bot-field": ""}  # fmt: skip
+        status, location = _post(port, "/guestbook/thanks/", form)
+        assert (status, location) == (303, "/guestbook/thanks/")
+        assert _get(port, location)[0] == 200
+        pending = list((site / "content/guestbook/pending").glob("*.yaml"))
+        assert len(pending) == 1 and "Love to you all." in pending[0].read_text()
+        # A robot (the hidden field filled in) is thanked and not kept; other paths take
+        # no form.
+        assert (
+            _post(port, "/guestbook/thanks/", {**form, "bot-field": "x", "name": "Bot"})[0] == 303
+        )
+        assert len(list((site / "content/guestbook/pending").glob("*.yaml"))) == 1
+        assert _post(port, "/", form)[0] == 405
+        time.sleep(1)
+        previews = (site / ".journalgen" / "preview").rglob("*")
+        assert not any(
+            "Love to you all." in p.read_text(errors="ignore") for p in previews if p.is_file()
+        )
+    finally:
+        server.kill()
+    assert not any("Traceback" in line for line in server.errors)

@@ -21,13 +21,13 @@ import shutil
 import socket
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, cast
-from urllib.parse import quote, unquote
+from urllib.parse import parse_qsl, quote, unquote
 
 EVENTS_PATH = "/__journalgen/events"
 """The live-reload event stream (Server-Sent Events)."""
@@ -230,6 +230,9 @@ class Target:
     """Where to go instead, for `redirect`."""
 
 
+MAX_FORM_BYTES = 64 * 1024
+"""A guestbook message is at most 10,000 characters: a larger form is not one of ours."""
+
 HOST_FILES = frozenset({"_headers", "_redirects", "netlify.toml"})
 """Host configuration written into the output folder (`_headers` holds the password of
 `privacy: password`): never served by the preview."""
@@ -379,6 +382,9 @@ class ServerConfig:
     hosts: HostCheck
     log: bool = False
     """Print one line per request (--debug)."""
+    on_form: Callable[[str, dict[str, str]], str | None] | None = None
+    """Takes a form sent to the preview (its path and fields) and returns where to send
+    the browser next (the thank-you page), or None when the path takes no form."""
     extra_headers: tuple[tuple[str, str], ...] = field(
         default=(
             ("Cache-Control", "no-store"),
@@ -478,6 +484,27 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def do_HEAD(self) -> None:
         self._respond(body=False)
+
+    def do_POST(self) -> None:
+        """A form of the site (the guestbook) sent to the preview: kept where an imported
+        message would go, then the thank-you page, as on the real site."""
+        if not self.config.hosts.allows(self.headers.get("Host")):
+            self._send(Response(HTTPStatus.FORBIDDEN, data=b"This address is not served here.\n"))
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or "0")
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_FORM_BYTES or self.config.on_form is None:
+            self._send(Response(HTTPStatus.BAD_REQUEST, data=b"This form cannot be sent here.\n"))
+            return
+        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        fields = {key: value for key, value in parse_qsl(body, keep_blank_values=True)}
+        target = self.config.on_form(self.path.split("?", 1)[0], fields)
+        if target is None:
+            self._send(Response(HTTPStatus.METHOD_NOT_ALLOWED, data=b"No form is sent here.\n"))
+            return
+        self._send(Response(HTTPStatus.SEE_OTHER, location=target))
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.config.log:

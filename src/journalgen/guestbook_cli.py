@@ -581,6 +581,29 @@ def _run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def store_posted(site_dir: Path, fields: dict[str, str], now: dt.datetime) -> str | None:
+    """A guestbook form sent to the preview server, kept as a pending message exactly as
+    an imported one would be (never published until approved); its file name, or None
+    when it is not kept (a robot's, a duplicate, or not a message: why, in the report)."""
+    config = config_module.load(site_dir)
+    submission = _submission(
+        where="the preview's form",
+        values=fields,
+        date=now,
+        spam=False,
+        form_name=fields.get("form-name") or None,
+    )
+    known = existing_keys(sources.guestbook_files(site_dir))
+    report = ImportReport()
+    for name, text in plan_import(
+        [submission], config, known, "journalgen serve", site_dir, report
+    ):
+        pending = _guestbook_dir(site_dir) / sources.PENDING_DIR
+        files.write_text_whole(pending / name, text, exclusive=True)
+        return name
+    return None
+
+
 def _pending(site_dir: Path) -> list[Path]:
     return sources.guestbook_files(site_dir, sources.PENDING_DIR)
 

@@ -8,6 +8,7 @@ line per rebuild and each problem once.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import signal
 import sys
 import threading
@@ -263,7 +264,13 @@ def _watcher(options: BuildOptions, out: TextIO) -> Watcher:
 def _bind(options: ServeOptions, state: BuildState) -> DevServer:
     """The server, bound at once so a busy port is reported before any build."""
     hosts = HostCheck.for_address(options.host, options.port)
-    config = ServerConfig(options.build.out_dir, state, hosts, log=options.debug)
+    config = ServerConfig(
+        options.build.out_dir,
+        state,
+        hosts,
+        log=options.debug,
+        on_form=lambda path, fields: _take_form(options, path, fields),
+    )
     try:
         server = make_server(options.host, options.port, config)
     except OSError as err:
@@ -277,6 +284,31 @@ def _bind(options: ServeOptions, state: BuildState) -> DevServer:
         port = server.server_address[1]
         server.config = replace(config, hosts=HostCheck.for_address(options.host, port))
     return server
+
+
+def _take_form(options: ServeOptions, path: str, fields: dict[str, str]) -> str | None:
+    """The guestbook form sent to the preview: kept in content/guestbook/pending/ (never
+    published: `journalgen guestbook approve` decides), then the thank-you page."""
+    from journalgen import guestbook_cli
+    from journalgen.guestbook import THANKS_PATH
+
+    base = _base_path(options.build.site_dir)
+    if path != base + THANKS_PATH:
+        return None
+    with lock.held(options.build.site_dir, "journalgen serve (a form sent to the preview)"):
+        try:
+            name = guestbook_cli.store_posted(
+                options.build.site_dir, fields, dt.datetime.now(dt.UTC)
+            )
+        except JournalError:
+            name = None
+    if name is not None:
+        print(
+            f"A message sent with the preview's form was kept in content/guestbook/pending/"
+            f"{name}: it is published only once you approve it.",
+            flush=True,
+        )
+    return base + THANKS_PATH
 
 
 def announce(options: ServeOptions, port: int, base_path: str, out: TextIO) -> None:
