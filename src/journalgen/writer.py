@@ -1,7 +1,8 @@
 """The one place that writes the built site.
 
-Every build makes the new site in a folder beside the output folder (unchanged files as
-hard links to the previous build's) and exchanges the two in one step, so the output folder
+Every build makes the new site in a folder beside the output folder (starting from the
+build before the last one, kept there; unchanged files are hard links to the previous
+build's) and exchanges the two in one step, so the output folder
 is always one whole build: a build that fails, is killed or runs out of disk leaves the
 previous output exactly as it was. Unchanged files keep their inode and time, so deploy
 tools skip them.
@@ -23,6 +24,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from stat import S_ISREG
 
 from journalgen import faults
 from journalgen.errors import JournalError
@@ -173,7 +175,9 @@ def write(
     generator: a large site is never in memory whole). Only when all of it is written are
     the two folders exchanged in one step (`renameat2(RENAME_EXCHANGE)` on Linux; elsewhere
     two renames, between which there is no output folder at all, never a mixed one), and
-    the previous build is deleted. So at every moment a deploy or a crash could see it,
+    the previous build is kept beside it (`.output.spare`, mostly hard links) for the next
+    build to start from: it then replaces only what changed. So at every moment a deploy
+    or a crash could see it,
     the output folder holds the whole previous build or the whole new one. A symlinked
     output folder stays a link: the folder it points to receives the site.
 
@@ -184,11 +188,15 @@ def write(
     target = Path(os.path.realpath(out_dir))
     remove_leftovers(target)
     staging = target.with_name(f".{target.name}.building-{os.getpid()}")
+    spare = target.with_name(f".{target.name}.spare")
     _check_replaceable(target)
-    try:
-        staging.mkdir(parents=True)
-    except PermissionError as err:
-        raise _cannot_replace(target, "you may not create folders beside it") from err
+    present = _take_spare(spare, staging) if target.is_dir() else None
+    if present is None:
+        try:
+            staging.mkdir(parents=True)
+        except PermissionError as err:
+            raise _cannot_replace(target, "you may not create folders beside it") from err
+        present = {}
     state: OutputState = {}
     files = 0
     totals = [0]
@@ -199,11 +207,14 @@ def write(
             faults.point("write", number)
             files += rel != MANIFEST
             path = staging.joinpath(*PurePosixPath(rel).parts)
-            path.parent.mkdir(parents=True, exist_ok=True)
+            there = present.pop(rel, None)
             if isinstance(item, FileState):
-                _link_or_copy(target.joinpath(*PurePosixPath(rel).parts), path)
+                if there != item.inode:  # the spare holds another version: link this one
+                    _clear(path, staging, there)
+                    _link_or_copy(target.joinpath(*PurePosixPath(rel).parts), path)
                 state[rel] = _state_of(path, item.key)
                 continue
+            _clear(path, staging, there)
             try:
                 if isinstance(item.content, bytes):
                     if not _reuse(target, rel, item.content, path):
@@ -215,6 +226,7 @@ def write(
                     raise OSError(err.errno, err.strerror, str(path)) from err
                 raise
             state[rel] = _state_of(path, item.key)
+        _remove_extra(staging, present)
         if durable:
             _sync(staging)
         faults.point("exchange")
@@ -228,9 +240,75 @@ def write(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    shutil.rmtree(staging, ignore_errors=True)  # now the previous build
+    # The previous build is kept beside as the spare the next build starts from: most of
+    # its files are the same as this one's (hard links), so the next build only replaces
+    # what changed instead of making every folder again.
+    try:
+        staging.rename(spare)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
     faults.point("cleaned")
     return WriteReport(files=files, bytes=totals[0]), state
+
+
+def _take_spare(spare: Path, staging: Path) -> dict[str, int] | None:
+    """The spare left by the last build, renamed to `staging`, with the inode of each of
+    its files (by path); None when there is none to start from."""
+    if not spare.is_dir() or spare.is_symlink():
+        return None
+    try:
+        spare.rename(staging)
+    except OSError:
+        shutil.rmtree(spare, ignore_errors=True)
+        return None
+    found: dict[str, int] = {}
+    for root, folders, names in os.walk(staging):
+        for name in names:
+            path = os.path.join(root, name)
+            info = os.lstat(path)
+            rel = os.path.relpath(path, staging).replace(os.sep, "/")
+            found[rel] = info.st_ino if S_ISREG(info.st_mode) else -1
+        for name in folders:
+            if os.path.islink(os.path.join(root, name)):
+                rel = os.path.relpath(os.path.join(root, name), staging).replace(os.sep, "/")
+                found[rel] = -1
+    return found
+
+
+def _clear(path: Path, staging: Path, there: int | None) -> None:
+    """Make way at `path` for a new file: the spare's file there (never written into: it
+    may be a hard link to the output's), a folder in its place, or a file where one of its
+    folders goes."""
+    if there is not None:
+        path.unlink()
+        return
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    folder = path.parent
+    missing = []
+    while folder != staging and not folder.is_dir():
+        if folder.is_symlink() or folder.exists():
+            folder.unlink()
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(exist_ok=True)
+
+
+def _remove_extra(staging: Path, extra: dict[str, int]) -> None:
+    """Delete what the spare holds and this build does not (and folders left empty)."""
+    folders: set[Path] = set()
+    for rel in extra:
+        path = staging.joinpath(*PurePosixPath(rel).parts)
+        with contextlib.suppress(FileNotFoundError):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        folders.update(p for p in path.parents if p.is_relative_to(staging) and p != staging)
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only when empty
 
 
 def _check_replaceable(target: Path) -> None:
