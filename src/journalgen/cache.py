@@ -244,13 +244,13 @@ class BuildCache:
         self._index = {}
         assert self.folder is not None
         for number in range(SHARDS):
-            kept = _load(self.folder / f"shard-{number:02d}.store")
+            kept = safestore.load(self.folder / f"shard-{number:02d}.store")
             if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == self._disk_prefix:
                 if isinstance(kept[1], dict):
                     self._disk.update(kept[1])
             else:
                 self._dirty.add(number)  # stale or missing: rewrite it
-        kept = _load(self.folder / "index.store")
+        kept = safestore.load(self.folder / "index.store")
         if isinstance(kept, dict):
             self._index = kept
         _remove_pickles(self.folder.parent)
@@ -267,11 +267,13 @@ class BuildCache:
                 if shard is not None:
                     shard[key] = value
             for number, content in shards.items():
-                _store(self.folder / f"shard-{number:02d}.store", (self._disk_prefix, content))
+                safestore.store(
+                    self.folder / f"shard-{number:02d}.store", (self._disk_prefix, content)
+                )
             self._dirty = set()
             _remove_old_layout(self.folder)
         if self._index_dirty:
-            _store(self.folder / "index.store", self._index)
+            safestore.store(self.folder / "index.store", self._index)
             self._index_dirty = False
 
     def environment(self, config: SiteConfig, site_dir: Path) -> jinja2.Environment:
@@ -306,13 +308,13 @@ class BuildCache:
             return
         file = self._output_file(name)
         if (saved.files, saved.folders) != (before.files, before.folders):
-            _store(file, SavedOutput(saved.files, {}, saved.folders))
+            safestore.store(file, SavedOutput(saved.files, {}, saved.folders))
             _remove_other_formats(file.parent)
         old_parts, new_parts = _part_shards(before.fragments), _part_shards(saved.fragments)
         for number in range(PART_SHARDS):
             new = new_parts.get(number, {})
             if new.keys() != old_parts.get(number, {}).keys():
-                _store(file.with_name(f"{file.stem}-parts-{number:02d}.store"), new)
+                safestore.store(file.with_name(f"{file.stem}-parts-{number:02d}.store"), new)
 
     def _output_file(self, name: str) -> Path:
         assert self.folder is not None
@@ -385,12 +387,12 @@ def _part_shards(fragments: Mapping[Key, str]) -> dict[int, dict[Key, str]]:
 
 
 def _load_output(file: Path) -> SavedOutput | None:
-    found = _load(file)
+    found = safestore.load(file)
     if not isinstance(found, SavedOutput):
         return None  # missing or unreadable: the next build renders everything
     fragments: dict[Key, str] = {}
     for number in range(PART_SHARDS):
-        part = _load(file.with_name(f"{file.stem}-parts-{number:02d}.store"))
+        part = safestore.load(file.with_name(f"{file.stem}-parts-{number:02d}.store"))
         if isinstance(part, dict):
             fragments.update(part)
     return SavedOutput(found.files, fragments, found.folders)
@@ -417,12 +419,6 @@ def _key(source: Source) -> ParsedKey:
     return (str(source.path), source.rel, source.kind, source.digest)
 
 
-def _load(file: Path) -> object:
-    """What `_store` kept in `file`; None when there is none or it cannot be read (a
-    corrupt or foreign file is ignored with a notice, and made again)."""
-    return safestore.load(file)
-
-
 def _remove_pickles(folder: Path) -> None:
     """Earlier versions kept pickles here (and Jinja's compiled templates, which are code):
     never loaded again, so removed."""
@@ -443,8 +439,3 @@ def _remove_old_layout(folder: Path) -> None:
         for item in os.scandir(folder):
             if item.is_dir() and len(item.name) == 2:
                 shutil.rmtree(item.path, ignore_errors=True)
-
-
-def _store(file: Path, content: object) -> None:
-    """Keep `content` on disk, whole or not at all (safestore: loading it runs no code)."""
-    safestore.store(file, content)

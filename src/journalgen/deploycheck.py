@@ -29,6 +29,7 @@ from journalgen.build import parse_sources
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry
 from journalgen.errors import JournalError, Problem
+from journalgen.htmlrewrite import is_dangerous_url
 from journalgen.i18n import Language
 from journalgen.publishing import headers
 from journalgen.render import plain_text
@@ -243,13 +244,10 @@ class _Collector(HTMLParser):
                 self.dangers.append(f"a `srcdoc` on <{tag}>")
 
 
-_RUNS = re.compile(r"^\s*(javascript|vbscript|data|livescript):", re.IGNORECASE)
-
-
 def _runs(url: str) -> bool:
-    """A URL whose scheme makes the browser run something (control characters and spaces,
-    which browsers ignore inside a scheme, removed first)."""
-    return _RUNS.match(re.sub(r"[\x00-\x20]", "", url)) is not None
+    """A URL whose scheme makes the browser run something: `javascript:` and its
+    disguises (htmlrewrite's test, as for entries), or a `data:` document."""
+    return is_dangerous_url(url) or re.sub(r"[\x00-\x20]", "", url).lower().startswith("data:")
 
 
 def _is_image_data(url: str) -> bool:

@@ -112,7 +112,7 @@ def discover(site_dir: Path, known: KnownSource | None = None) -> Tree:
     signatures: dict[Path, tuple[int, int, int]] = {}
     if not content.is_dir():
         return Tree((), ())
-    for parts, item in _scan(str(content), str(site_dir)):
+    for parts, item in _scan(str(content), str(site_dir), by_folder=True):
         rel = "/".join(parts)
         top = parts[0]
         if top in SKIPPED_DIRS:
@@ -264,15 +264,20 @@ def guestbook_files(site_dir: Path, folder: str | None = None) -> list[Path]:
 
 
 def _scan(
-    top: str, journal: str | None = None, ignored: Callable[[str], bool] | None = None
+    top: str,
+    journal: str | None = None,
+    ignored: Callable[[str], bool] | None = None,
+    *,
+    by_folder: bool = False,
 ) -> list[tuple[tuple[str, ...], os.DirEntry[str]]]:
     """Every file under `top` (ignored names left out) with its path's parts below `top`,
     in the order of those parts. `os.scandir` rather than pathlib: a journal has thousands
     of files and this runs on every rebuild.
 
-    Only the journal's own files are read: a symbolic link whose target lies outside the
-    `journal` folder (default: `top`) is refused with a message naming it, a link inside it
-    is followed, and a folder or file reached twice (a loop, or two links to it) is read
+    Only the journal's own files are read: `top` must lie inside the `journal` folder, a
+    symbolic link may only point inside `top` (`by_folder`: inside the same folder of
+    `top`, as content/entries/ or content/photos/) and not into a hidden folder, and a
+    folder or file reached twice (a loop, or two links to it) is read
     once."""
     journal_real = os.path.realpath(journal if journal is not None else top)
     inside = os.path.realpath(top)
@@ -329,7 +334,7 @@ def _scan(
             linked = item.is_symlink()
             if linked:
                 # Within the same folder: under content/, the same one of entries/, photos/…
-                scope = os.path.join(inside, above[0]) if above and journal is not None else inside
+                scope = os.path.join(inside, above[0]) if above and by_folder else inside
                 problem = _link_problem(item.path, scope)
                 if problem is not None:
                     problems.append(problem)
@@ -382,7 +387,8 @@ def _link_problem(path: str, inside: str) -> Problem | None:
             "this is a link to something that does not exist",
             "Remove the link, or put the file itself here.",
         )
-    hidden = any(part.startswith(".") for part in os.path.relpath(target, inside).split(os.sep))
+    parts = os.path.relpath(target, inside).split(os.sep)
+    hidden = any(part.startswith(".") and part != "." for part in parts)
     if not _within(target, inside) or hidden:
         return Problem(
             Path(path),
