@@ -9,7 +9,6 @@ they are written to `_headers` only, never to a file kept in git.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 CSP = (
@@ -130,11 +129,3 @@ def as_table(rules: tuple[Rule, ...]) -> dict[str, dict[str, str]]:
         for name, value in rule.values:
             found.setdefault(rule.path, {})[name] = value
     return found
-
-
-_SECRET = re.compile(r"^(\s*Basic-Auth:).*$", re.MULTILINE)
-
-
-def without_secrets(text: str) -> str:
-    """`_headers` as it may be shown to a person: the password replaced by stars."""
-    return _SECRET.sub(r"\1 ********", text)
