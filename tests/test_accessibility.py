@@ -33,6 +33,7 @@ PAGE_TYPES = {
     "not found": "404.html",
     "guestbook": "guestbook/",
     "guestbook thanks": "guestbook/thanks/",
+    "follow thanks": "subscribe/thanks/",
     "book": "book/",
     "entry with wide code and tables, odd headings": "2026/11/wide/",
     "subscribe": "subscribe/",

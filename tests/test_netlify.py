@@ -60,7 +60,10 @@ def test_security_headers_are_strict() -> None:
     assets = _headers_for(_settings(REPO / "netlify.toml"), "/assets/*")
     assert "immutable" in assets["Cache-Control"]
     feed = _headers_for(_settings(REPO / "netlify.toml"), "/feed.xml")
-    assert feed["Content-Type"].startswith("application/rss+xml")
+    # XML, so that a browser applies the feed's stylesheet (an RSS type is shown as text).
+    assert feed["Content-Type"].startswith("application/xml")
+    # Scripts only from the site itself: the feed's XSLT stylesheet is the one it has.
+    assert "script-src 'self'" in csp and "script-src *" not in csp
 
 
 class _WithHeaders(_QuietHandler):

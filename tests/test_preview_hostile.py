@@ -122,7 +122,9 @@ def _post(port: int, path: str, fields: dict[str, str]) -> tuple[int, str]:
         connection.close()
 
 
-def test_the_guestbook_form_sent_to_the_preview_waits_in_pending(tmp_path: Path) -> None:
+def test_the_forms_sent_to_the_preview_wait_in_pending(tmp_path: Path) -> None:
+    """The guestbook form and the follow form: kept where an import would put them, never
+    published, and the thank-you page shown, as on the real site."""
     site = make_site(tmp_path / "site")
     server = JournalgenProcess(["serve", "--port", "0", "--site", str(site)], site)
     try:
@@ -143,10 +145,21 @@ def test_the_guestbook_form_sent_to_the_preview_waits_in_pending(tmp_path: Path)
         )
         assert len(list((site / "content/guestbook/pending").glob("*.yaml"))) == 1
         assert _post(port, "/", form)[0] == 405
+        follow = {"form-name": "follow", "name": "Uncle Joe", "email": "joe@example.org",
+                  "bot-field": ""}  # fmt: skip
+        status, location = _post(port, "/subscribe/thanks/", follow)
+        assert (status, location) == (303, "/subscribe/thanks/")
+        assert _get(port, location)[0] == 200
+        requests = list((site / "followers/pending").glob("*.yaml"))
+        assert len(requests) == 1 and "joe@example.org" in requests[0].read_text()
+        assert not list((site / "followers").glob("*.yaml"))  # waiting, not approved
         time.sleep(1)
         previews = (site / ".journalgen" / "preview").rglob("*")
         assert not any(
-            "Love to you all." in p.read_text(errors="ignore") for p in previews if p.is_file()
+            words in p.read_text(errors="ignore")
+            for p in previews
+            if p.is_file()
+            for words in ("Love to you all.", "joe@example.org")
         )
     finally:
         server.kill()

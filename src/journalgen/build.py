@@ -175,6 +175,18 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     return report
 
 
+def published_site(site_dir: Path, now: dt.datetime) -> Site:
+    """The journal as a build at `now` publishes it (no drafts, no held farewells, nothing
+    scheduled later), read without writing anything: for commands that act on what is
+    published, such as `journalgen notify`."""
+    config = config_module.load(site_dir)
+    tree = sources.discover(site_dir)
+    entries, pages = parse_sources(tree.sources, config)
+    wanted = photos.referenced(tree.assets, _documents(entries, pages, config))
+    catalog = imaging.inspect(wanted, config.photos)
+    return assemble(config, entries, pages, tree.assets, now, Selection(), (), catalog)
+
+
 def _counted(outputs: Iterable[Output | Kept]) -> Iterator[Output | Kept]:
     """The pages as they are made, counted on the terminal once it takes over 2 seconds."""
     import sys

@@ -185,6 +185,7 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
     if only_build:
         return parser
     from journalgen import deploycheck, farewell, guestbook_cli
+    from journalgen.following import commands as following_commands
     from journalgen.publishing import commands as publishing_commands
 
     init_cmd = commands.add_parser(
@@ -263,6 +264,7 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
     deploycheck.register(commands, common, site)
     farewell.register(commands, common, site)
     guestbook_cli.register(commands, common, site)
+    following_commands.register(commands, common, site)
     publishing_commands.register(commands, common, site)
     return parser
 

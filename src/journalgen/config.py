@@ -55,6 +55,45 @@ class GuestbookConfig:
     """The form's name in Netlify's Forms tab (must not be used by another form)."""
 
 
+EmailSecurity = Literal["starttls", "ssl", "none"]
+FollowForm = Literal["netlify", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class EmailConfig:
+    """The `email:` group: new entries sent to followers by email (`journalgen notify`),
+    through the family's own email account, and the follow form on /subscribe/."""
+
+    sender: str | None = None
+    """`from:` the family's address: updates come from it, replies and requests to stop
+    go to it. None: no email is sent (the subscribe page offers only feeds)."""
+    name: str | None = None
+    """The name shown beside the address in people's inboxes (default: the journal's title)."""
+    smtp_host: str | None = None
+    """The account's outgoing mail server, e.g. `smtp.gmail.com`."""
+    smtp_port: int | None = None
+    """Its port; None: 587 with `starttls`, 465 with `ssl`, 25 with `none`."""
+    smtp_user: str | None = None
+    """The account's user name (default: the `from` address)."""
+    security: EmailSecurity = "starttls"
+    """`starttls` (port 587) or `ssl` (port 465); `none` only for a server on this computer."""
+    follow_form: FollowForm = "netlify"
+    """`netlify`: a form on /subscribe/ where readers ask to follow by email (Netlify
+    Forms, like the guestbook); `none`: no form."""
+    form_name: str = "follow"
+    """The follow form's name in Netlify's Forms tab."""
+
+    @property
+    def port(self) -> int:
+        if self.smtp_port is not None:
+            return self.smtp_port
+        return {"starttls": 587, "ssl": 465, "none": 25}[self.security]
+
+    @property
+    def user(self) -> str | None:
+        return self.smtp_user or self.sender
+
+
 @dataclass(frozen=True, slots=True)
 class PhotoSettings:
     """The `photos:` group: how photos are resized and re-encoded (see photos.py)."""
@@ -104,6 +143,8 @@ class SiteConfig:
     """Set when the site has become a memorial (the `memorial:` group); None otherwise."""
     guestbook: GuestbookConfig = field(default_factory=GuestbookConfig)
     """The `guestbook:` group (messages from readers)."""
+    email: EmailConfig = field(default_factory=EmailConfig)
+    """The `email:` group (followers by email)."""
     photos: PhotoSettings = field(default_factory=PhotoSettings)
     """The `photos:` group (sizes and quality of processed photos)."""
     allow_unsafe_html: bool = False
@@ -146,12 +187,18 @@ KNOWN_KEYS = (
     "memorial",
     "guestbook",
     "photos",
+    "email",
     "allow_unsafe_html",
 )
 
 PASSWORD_VARIABLE = "JOURNALGEN_PASSWORD"
 """Environment variable that may hold `user:password` instead of journalgen.yaml (so the
 password need not be in the repository: set it in Netlify's environment variables)."""
+
+
+SMTP_PASSWORD_VARIABLE = "JOURNALGEN_SMTP_PASSWORD"
+"""Environment variable holding the email account's password for `journalgen notify` (it
+is never read from journalgen.yaml, which is kept in git)."""
 
 
 def load(site_dir: Path) -> SiteConfig:
@@ -193,6 +240,7 @@ def parse(text: str, path: Path, password_variable: str | None = None) -> SiteCo
         ) from err
     authors = _authors(fields, path)
     default_author = fields.text("author")
+    guestbook = _guestbook(fields, text, path)
     return SiteConfig(
         path=path,
         title=title,
@@ -207,7 +255,8 @@ def parse(text: str, path: Path, password_variable: str | None = None) -> SiteCo
         footer=fields.text("footer", "") or "",
         **_privacy(fields, password_variable),
         memorial=_memorial(fields, text, path),
-        guestbook=_guestbook(fields, text, path),
+        guestbook=guestbook,
+        email=_email(fields, text, path, guestbook),
         photos=_photos(fields, text, path),
         allow_unsafe_html=fields.boolean("allow_unsafe_html", False),
     )
@@ -320,22 +369,31 @@ _MEMORIAL_EXAMPLE = (
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg")
 
 
-def _memorial(fields: Fields, text: str, path: Path) -> Memorial | None:
-    """Check the `memorial:` group; errors point at the line of the key inside it."""
-    raw = fields.raw("memorial")
+def _group(
+    fields: Fields, text: str, path: Path, key: str, what: str, example: str
+) -> Fields | None:
+    """The settings indented under `key:` (None when it is absent), whose errors point at
+    the line of each key inside it; `what` lists a few keys and `example` shows the group,
+    for the message when `key:` is not a group."""
+    raw = fields.raw(key)
     if raw is None:
         return None
     if not isinstance(raw, dict):
         raise fields.error(
-            "memorial",
-            "expected a group of settings (name, born, died…)",
-            hint="Write it like this, indented under `memorial:`:\n" + _MEMORIAL_EXAMPLE,
+            key,
+            f"expected a group of settings ({what})",
+            hint=f"Write it like this, indented under `{key}:`:\n" + example,
         )
-    lines = group_lines(text, "memorial")
-    values = {str(key): value for key, value in raw.items()}
-    group = Fields(
-        Mapping(values, {k: v for k, v in lines.items() if k in values}), path, "memorial"
-    )
+    lines = group_lines(text, key)
+    values = {str(name): value for name, value in raw.items()}
+    return Fields(Mapping(values, {k: v for k, v in lines.items() if k in values}), path, key)
+
+
+def _memorial(fields: Fields, text: str, path: Path) -> Memorial | None:
+    """Check the `memorial:` group; errors point at the line of the key inside it."""
+    group = _group(fields, text, path, "memorial", "name, born, died…", _MEMORIAL_EXAMPLE)
+    if group is None:
+        return None
     group.reject_unknown(MEMORIAL_KEYS)
     where = fields.mapping.line("memorial")
 
@@ -434,26 +492,28 @@ def _memorial_photo(group: Fields) -> str | None:
 
 GUESTBOOK_KEYS = ("provider", "page_size", "recaptcha", "email", "form_name")
 _EMAIL = re.compile(r"^[^@\s?&#/:<>\"']+@[^@\s?&#/:<>\"']+\.[^@\s?&#/:<>\"']+$")
+
+
+def is_email(text: str) -> bool:
+    """Whether `text` looks like one plain email address (family@example.org)."""
+    return bool(_EMAIL.match(text)) and len(text) <= 254
+
+
 _FORM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
 def _guestbook(fields: Fields, text: str, path: Path) -> GuestbookConfig:
     """Check the `guestbook:` group; errors point at the line of the key inside it."""
-    raw = fields.raw("guestbook")
-    if raw is None:
-        return GuestbookConfig()
-    if not isinstance(raw, dict):
-        raise fields.error(
-            "guestbook",
-            "expected a group of settings (provider, page_size…)",
-            hint="Write it like this, indented under `guestbook:`:\n"
-            "    guestbook:\n      provider: netlify\n      page_size: 20",
-        )
-    lines = group_lines(text, "guestbook")
-    values = {str(key): value for key, value in raw.items()}
-    group = Fields(
-        Mapping(values, {k: v for k, v in lines.items() if k in values}), path, "guestbook"
+    group = _group(
+        fields,
+        text,
+        path,
+        "guestbook",
+        "provider, page_size…",
+        "    guestbook:\n      provider: netlify\n      page_size: 20",
     )
+    if group is None:
+        return GuestbookConfig()
     group.reject_unknown(GUESTBOOK_KEYS)
     provider = group.choice("provider", ("netlify", "email", "none"), "netlify")
     recaptcha = group.boolean("recaptcha")
@@ -493,25 +553,100 @@ def _guestbook(fields: Fields, text: str, path: Path) -> GuestbookConfig:
     )
 
 
+EMAIL_KEYS = (
+    "from",
+    "name",
+    "smtp_host",
+    "smtp_port",
+    "smtp_user",
+    "security",
+    "follow_form",
+    "form_name",
+)
+_HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[?[0-9A-Fa-f:.]+\]?$")
+_EMAIL_EXAMPLE = (
+    "    email:\n      from: family@example.org\n      smtp_host: smtp.example.org\n"
+    "      security: starttls"
+)
+
+
+def _email(fields: Fields, text: str, path: Path, guestbook: GuestbookConfig) -> EmailConfig:
+    """Check the `email:` group; errors point at the line of the key inside it."""
+    default_form: FollowForm = "netlify" if guestbook.provider == "netlify" else "none"
+    group = _group(fields, text, path, "email", "from, smtp_host…", _EMAIL_EXAMPLE)
+    if group is None:
+        return EmailConfig(follow_form=default_form)
+    values = group.mapping.values
+    if "password" in values or "smtp_password" in values:
+        key = "password" if "password" in values else "smtp_password"
+        raise group.error(
+            key,
+            "the email password must not be written in journalgen.yaml (it is kept in git)",
+            hint=f"Remove this line and set the environment variable {SMTP_PASSWORD_VARIABLE} "
+            "when you run `journalgen notify`.",
+        )
+    group.reject_unknown(EMAIL_KEYS)
+    sender = group.text("from")
+    if sender is not None and not _EMAIL.match(sender):
+        raise group.error(
+            "from",
+            f"{excerpt(sender)} is not an email address",
+            hint="Write it as family@example.org.",
+        )
+    user = group.text("smtp_user")
+    host = group.text("smtp_host")
+    if host is not None and not _HOST.match(host):
+        raise group.error(
+            "smtp_host",
+            f"{excerpt(host)} is not a server name",
+            hint="Write only the name, such as smtp.gmail.com (no https://, no port).",
+        )
+    port = group.integer("smtp_port", 0) or None
+    if port is not None and port > 65535:
+        raise group.error("smtp_port", f"must be at most 65535, got {port}")
+    security = group.choice("security", ("starttls", "ssl", "none"), "starttls")
+    follow_form = group.choice("follow_form", ("netlify", "none"), default_form)
+    form_name = group.text("form_name", "follow") or "follow"
+    if not _FORM_NAME.match(form_name):
+        raise group.error(
+            "form_name",
+            f"{excerpt(form_name)} may contain only letters, digits, `-` and `_`",
+            hint="For example `form_name: follow`.",
+        )
+    if form_name == guestbook.form_name:
+        raise group.error(
+            "form_name",
+            f"the guestbook's form is already called {excerpt(form_name)}",
+            hint="Give the follow form another name, such as `form_name: follow`.",
+        )
+    return EmailConfig(
+        sender=sender,
+        name=group.text("name"),
+        smtp_host=host,
+        smtp_port=port,
+        smtp_user=user,
+        security="ssl" if security == "ssl" else "none" if security == "none" else "starttls",
+        follow_form="none" if follow_form == "none" else "netlify",
+        form_name=form_name,
+    )
+
+
 PHOTO_KEYS = ("widths", "quality", "strip_static")
 MAX_PHOTO_WIDTHS = 6
 
 
 def _photos(fields: Fields, text: str, path: Path) -> PhotoSettings:
     """Check the `photos:` group; errors point at the line of the key inside it."""
-    raw = fields.raw("photos")
-    if raw is None:
+    group = _group(
+        fields,
+        text,
+        path,
+        "photos",
+        "widths, quality, strip_static",
+        "    photos:\n      widths: [480, 960, 1600]\n      quality: 80",
+    )
+    if group is None:
         return PhotoSettings()
-    if not isinstance(raw, dict):
-        raise fields.error(
-            "photos",
-            "expected a group of settings (widths, quality, strip_static)",
-            hint="Write it like this, indented under `photos:`:\n"
-            "    photos:\n      widths: [480, 960, 1600]\n      quality: 80",
-        )
-    lines = group_lines(text, "photos")
-    values = {str(key): value for key, value in raw.items()}
-    group = Fields(Mapping(values, {k: v for k, v in lines.items() if k in values}), path, "photos")
     group.reject_unknown(PHOTO_KEYS)
     defaults = PhotoSettings()
     widths = defaults.widths

@@ -97,7 +97,7 @@ def check_site(site_dir: Path, out_dir: Path, now: dt.datetime | None = None) ->
                     "Build without --drafts/--future before publishing.",
                 )
             )
-    problems += _guestbook_form_missing(settings, texts, out_dir)
+    problems += _netlify_forms_missing(settings, texts, out_dir)
     feeds = sorted(f for f in files if f.endswith(("feed.xml", "atom.xml")))
     for feed in feeds:
         problems += _feed_problems(settings, out_dir / feed, files)
@@ -331,25 +331,33 @@ def _form_problems(
     return problems
 
 
-def _guestbook_form_missing(
+def _netlify_forms_missing(
     settings: SiteConfig, texts: dict[str, str], out_dir: Path
 ) -> list[Problem]:
-    """With `provider: netlify`, Netlify must find the guestbook form in some page."""
-    wanted = settings.guestbook.form_name
-    if settings.guestbook.provider != "netlify":
-        return []
+    """Netlify must find the guestbook form (with `provider: netlify`) and the follow form
+    (with `follow_form: netlify`) in some page, or it collects nothing."""
+    wanted: dict[str, tuple[str, str]] = {}
+    if settings.guestbook.provider == "netlify":
+        wanted[settings.guestbook.form_name] = (
+            "guestbook form",
+            "messages",
+        )
+    if settings.email.follow_form == "netlify":
+        wanted[settings.email.form_name] = ("follow form", "requests to follow by email")
     for text in texts.values():
+        if not wanted:
+            break
         for form in _page_facts(text).forms:
-            if form.get("name") == wanted and ("data-netlify" in form or "netlify" in form):
-                return []
+            if "data-netlify" in form or "netlify" in form:
+                wanted.pop(form.get("name", ""), None)
     return [
         Problem(
             out_dir,
             None,
-            f"no page has the Netlify guestbook form {wanted!r}, so Netlify will not collect "
-            "messages",
-            "Check templates that replace the theme's entry or guestbook page.",
+            f"no page has the Netlify {what} {name!r}, so Netlify will not collect {collects}",
+            "Check templates that replace the theme's pages (entry, guestbook, subscribe).",
         )
+        for name, (what, collects) in wanted.items()
     ]
 
 

@@ -13,7 +13,7 @@ from journalgen.htmlrewrite import rewrite_urls
 from journalgen.i18n import Language
 from journalgen.outputs import Kept, Output
 from journalgen.photos import for_feeds
-from journalgen.render import Reuse
+from journalgen.render import FEED_STYLE_PATH, Reuse
 from journalgen.site import Site
 
 if TYPE_CHECKING:
@@ -85,6 +85,7 @@ def _pair(
         for entry in newest:
             _add(feed, site, entry, made, cdata=kind == "rss")
         data = feed.rss_str(pretty=True) if kind == "rss" else feed.atom_str(pretty=True)
+        data = _styled(data, config.base_path + FEED_STYLE_PATH)
         if not config.is_public:
             data = _not_for_search(data, kind)
         outputs.append(Output(folder + name, data, key))
@@ -102,7 +103,7 @@ def _add(
     config = site.config
     link = config.base_url + entry.path
     if link not in made:
-        made[link] = _content(entry, link)
+        made[link] = entry_html(entry, link)
     summary, content = made[link]
     item = feed.add_entry(order="append")
     # The permalink comes from the date and file name, so editing a title keeps the id.
@@ -122,8 +123,8 @@ def _add(
     item.content(content, type="CDATA" if cdata else "html")
 
 
-def _content(entry: Entry, link: str) -> tuple[str, str]:
-    """An entry's summary and whole text for feeds, with absolute links."""
+def entry_html(entry: Entry, link: str) -> tuple[str, str]:
+    """An entry's summary and whole text for feeds and emails, with absolute links."""
     # Photos as one <img> of their mid-size version: feed readers mishandle <picture>.
     summary = absolute_html(for_feeds(entry.summary_html), link)
     body = entry.body_html
@@ -138,6 +139,15 @@ def _content(entry: Entry, link: str) -> tuple[str, str]:
 def _epoch(site: Site) -> dt.datetime:
     """An empty feed's date: the build's moment, so an empty site still has valid feeds."""
     return site.now
+
+
+def _styled(data: bytes, href: str) -> bytes:
+    """The feed with a stylesheet a browser applies (a page that says what a feed is); feed
+    readers ignore it. The instruction goes right after the XML declaration."""
+    declaration, newline, rest = data.partition(b"\n")
+    assert declaration.startswith(b"<?xml"), declaration
+    instruction = f'<?xml-stylesheet type="text/xsl" href="{html.escape(href)}"?>'.encode()
+    return declaration + newline + instruction + b"\n" + rest
 
 
 _ROBOTS_RSS = (

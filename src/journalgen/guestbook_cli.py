@@ -62,9 +62,15 @@ KEY_LENGTH = 8
 """Hex digits of the duplicate-detection key at the end of each imported file's name."""
 _KEY_AT_END = re.compile(rf"-([0-9a-f]{{{KEY_LENGTH}}})$")
 
-FIELDS = ("name", "message", "entry", "location", HONEYPOT_FIELD)
-"""The guestbook form's fields, by their `name` in the HTML."""
-_LABEL_KEYS = {"name": "gb_name", "message": "gb_message", "location": "gb_location"}
+FIELDS = ("name", "message", "entry", "location", "email", HONEYPOT_FIELD)
+"""The fields of the site's forms (the guestbook's, and the follow form's `email`), by
+their `name` in the HTML."""
+_LABEL_KEYS = {
+    "name": "gb_name",
+    "message": "gb_message",
+    "location": "gb_location",
+    "email": "follow_email",
+}
 _DATE_COLUMNS = ("created_at", "created", "date", "submitted_at", "timestamp")
 _ID_COLUMNS = ("id", "submission_id")
 
@@ -74,7 +80,8 @@ _ID_COLUMNS = ("id", "submission_id")
 
 @dataclass(frozen=True, slots=True)
 class Submission:
-    """One submission of the guestbook form, as Netlify exported it."""
+    """One submission of a form (the guestbook's or the follow form), as Netlify exported
+    it."""
 
     where: str
     """Where it is in the export, for messages: `row 3` or `submission 5f3a…`."""
@@ -84,6 +91,8 @@ class Submission:
     """When Netlify received it (aware); None when the export has no usable date."""
     entry: str | None
     location: str | None
+    email: str | None
+    """The address given in the follow form."""
     honeypot: bool
     """The hidden honeypot field was filled in: a robot."""
     spam: bool
@@ -95,7 +104,8 @@ class Submission:
     def key(self) -> str:
         """Duplicate detection: the same for the same submission in any export format."""
         moment = self.date.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M") if self.date else ""
-        text = "\0".join((moment, self.name, self.message))
+        parts = (moment, self.name, self.message, *((self.email,) if self.email else ()))
+        text = "\0".join(parts)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:KEY_LENGTH]
 
 
@@ -115,9 +125,10 @@ MAX_JSON_BYTES = 64 * 1024 * 1024
 line, whatever its size)."""
 
 
-def read_export_file(path: Path) -> Iterator[Submission]:
+def read_export_file(path: Path, follow_form: bool = False) -> Iterator[Submission]:
     """Like `read_export`, reading a CSV export line by line (memory stays small however
-    large the file); a JSON export is read whole, up to `MAX_JSON_BYTES`."""
+    large the file); a JSON export is read whole, up to `MAX_JSON_BYTES`. `follow_form`:
+    the export is of the follow form (name and email), not the guestbook's."""
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as err:
@@ -144,7 +155,7 @@ def read_export_file(path: Path) -> Iterator[Submission]:
             return
         try:
             handle.seek(0)  # the csv reader wants whole lines (any line ending)
-            yield from _from_csv(handle, path)
+            yield from _from_csv(handle, path, follow_form)
         except UnicodeDecodeError as err:
             raise _not_utf8(path) from err
 
@@ -196,7 +207,7 @@ MAX_FIELD_CHARS = 16 * 1024 * 1024
 told otherwise); a message that long is skipped anyway, with a note."""
 
 
-def _from_csv(lines: Iterable[str], path: Path) -> Iterator[Submission]:
+def _from_csv(lines: Iterable[str], path: Path, follow_form: bool = False) -> Iterator[Submission]:
     csv.field_size_limit(MAX_FIELD_CHARS)
     reader = csv.reader(lines)
     try:
@@ -204,7 +215,24 @@ def _from_csv(lines: Iterable[str], path: Path) -> Iterator[Submission]:
         if header is None:
             return
         columns = [_column(name) for name in header]
-        if "message" not in columns or "name" not in columns:
+        if "email" in columns and "name" in columns and "message" not in columns:
+            if not follow_form:
+                raise JournalError.at(
+                    path,
+                    "this is an export of the follow form (requests to follow by email), not "
+                    "of the guestbook",
+                    line=1,
+                    hint=f"Bring it in with `journalgen followers import {path.name}`.",
+                )
+        elif follow_form:
+            raise JournalError.at(
+                path,
+                "this CSV has no `name` and `email` columns, so it is not an export of the "
+                "follow form",
+                line=1,
+                hint="In Netlify's Forms tab, open the follow form and choose Download as CSV.",
+            )
+        elif "message" not in columns or "name" not in columns:
             raise JournalError.at(
                 path,
                 "this CSV has no `name` and `message` columns, so it is not an export of the "
@@ -272,6 +300,7 @@ def _submission(
         date=date,
         entry=one_line(text("entry")).strip("/") or None,
         location=one_line(text("location")) or None,
+        email=one_line(text("email")) or None,
         honeypot=bool(text(HONEYPOT_FIELD)),
         spam=spam,
         form_name=form_name,
@@ -296,12 +325,12 @@ def _date(value: object) -> dt.datetime | None:
 # --- Writing pending files (pure) --------------------------------------------------------
 
 
-class _Dumper(yaml.SafeDumper):
+class TextDumper(yaml.SafeDumper):
     """Keys plain, multi-line text as a `|` block, other text double-quoted (PyYAML falls
     back to quotes by itself when a block cannot hold the text exactly)."""
 
 
-_KEYS = frozenset({"name", "location", "entry", "message"})
+_KEYS = frozenset({"name", "location", "entry", "message", "email"})
 
 
 def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -309,7 +338,7 @@ def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
-_Dumper.add_representer(str, _represent_text)
+TextDumper.add_representer(str, _represent_text)
 
 
 def pending_file(submission: Submission, config: SiteConfig, origin: str) -> tuple[str, str]:
@@ -325,23 +354,23 @@ def pending_file(submission: Submission, config: SiteConfig, origin: str) -> tup
         values["location"] = submission.location
     if submission.entry:
         values["entry"] = submission.entry
-    body = yaml.dump(values, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6)
+    body = yaml.dump(values, Dumper=TextDumper, allow_unicode=True, sort_keys=False, width=10**6)
     message = yaml.dump(
         {"message": submission.message},
-        Dumper=_Dumper,
+        Dumper=TextDumper,
         allow_unicode=True,
         width=10**6,
     )
     header = (
-        f"# Imported by `journalgen guestbook import` from {_printable(origin, 80)} "
-        f"({_printable(submission.where, 60)}).\n"
+        f"# Imported by `journalgen guestbook import` from {printable(origin, 80)} "
+        f"({printable(submission.where, 60)}).\n"
         f"# Publish it: journalgen guestbook approve {name[:-5]}\n"
         f"# Turn it down: journalgen guestbook reject {name[:-5]}\n"
     )
     return name, header + body + f"date: {local:%Y-%m-%d %H:%M}\n" + message
 
 
-def _printable(text: str, limit: int) -> str:
+def printable(text: str, limit: int) -> str:
     """`text` as one line of a comment: nothing that could end the line or the file."""
     return "".join(c for c in one_line(text) if c.isprintable())[:limit]
 
@@ -581,18 +610,23 @@ def _run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def store_posted(site_dir: Path, fields: dict[str, str], now: dt.datetime) -> str | None:
-    """A guestbook form sent to the preview server, kept as a pending message exactly as
-    an imported one would be (never published until approved); its file name, or None
-    when it is not kept (a robot's, a duplicate, or not a message: why, in the report)."""
-    config = config_module.load(site_dir)
-    submission = _submission(
-        where="the preview's form",
+def submission_of(fields: dict[str, str], now: dt.datetime, where: str) -> Submission:
+    """A form sent straight to journalgen (the preview server), as an export would hold it."""
+    return _submission(
+        where=where,
         values=fields,
         date=now,
         spam=False,
         form_name=fields.get("form-name") or None,
     )
+
+
+def store_posted(site_dir: Path, fields: dict[str, str], now: dt.datetime) -> str | None:
+    """A guestbook form sent to the preview server, kept as a pending message exactly as
+    an imported one would be (never published until approved); its file name, or None
+    when it is not kept (a robot's, a duplicate, or not a message: why, in the report)."""
+    config = config_module.load(site_dir)
+    submission = submission_of(fields, now, "the preview's form")
     known = existing_keys(sources.guestbook_files(site_dir))
     report = ImportReport()
     for name, text in plan_import(
@@ -655,11 +689,24 @@ def _parse(path: Path, site_dir: Path, config: SiteConfig, renderer: MessageRend
 
 
 def _resolve(ids: Sequence[str], pending: list[Path]) -> list[Path]:
-    """The pending files the IDs name: a whole ID or file name, or (when only one message
-    fits) the start of an ID, the key at its end (`846f6ac2`) or a word in it (`ruth`)."""
+    return resolve(
+        ids,
+        pending,
+        folder=f"content/{sources.GUESTBOOK_DIR}/{sources.PENDING_DIR}/",
+        thing="message",
+        listing="journalgen guestbook list",
+    )
+
+
+def resolve(
+    ids: Sequence[str], pending: list[Path], *, folder: str, thing: str, listing: str
+) -> list[Path]:
+    """The files in `pending` the IDs name: a whole ID or file name, or (when only one
+    fits) the start of an ID, the key at its end (`846f6ac2`) or a word in it (`ruth`).
+    `thing` (message, request…) and `listing` (the command that lists them) are for
+    messages. Used for guestbook messages and for requests to follow by email."""
     chosen: list[Path] = []
     problems: list[Problem] = []
-    folder = f"content/{sources.GUESTBOOK_DIR}/{sources.PENDING_DIR}/"
     for wanted in ids:
         key = Path(wanted).name
         exact = [p for p in pending if key in (p.stem, p.name)]
@@ -674,7 +721,7 @@ def _resolve(ids: Sequence[str], pending: list[Path]) -> list[Path]:
                 chosen.append(matches[0])
         elif not matches:
             problems.append(
-                Problem(None, None, f"no message waiting in {folder} has the ID {wanted!r}")
+                Problem(None, None, f"no {thing} waiting in {folder} has the ID {wanted!r}")
             )
         else:
             names = ", ".join(p.stem for p in matches[:4])
@@ -683,12 +730,29 @@ def _resolve(ids: Sequence[str], pending: list[Path]) -> list[Path]:
             )
     if problems:
         raise JournalError(
-            [
-                *problems[:-1],
-                _with_hint(problems[-1], "See the IDs with `journalgen guestbook list`."),
-            ]
+            [*problems[:-1], _with_hint(problems[-1], f"See the IDs with `{listing}`.")]
         )
     return chosen
+
+
+def move_each(chosen: Sequence[Path], target: Path, kind: str, *, what: str) -> None:
+    """Move each of `chosen` into `target`, one rename each (so an interrupted run leaves
+    every file either moved or where it was), after checking that no name is taken.
+    `kind` names the fault-injection point; `what` the files, for the message."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in chosen:
+        if (target / path.name).exists():
+            raise JournalError.at(
+                target / path.name,
+                f"{what} already has this file name",
+                hint="Rename the waiting file, or delete it if it is the same.",
+            )
+    for number, path in enumerate(chosen, 1):
+        faults.point(kind, number)
+        path.rename(target / path.name)
+    files.sync_folder(target)
+    for folder in {path.parent for path in chosen}:
+        files.sync_folder(folder)
 
 
 def _with_hint(problem: Problem, hint: str) -> Problem:
@@ -714,22 +778,9 @@ def _run_approve(args: argparse.Namespace) -> int:
             _parse(path, site_dir, config, renderer)
         except JournalError as err:
             problems.extend(err.problems)
-        if (target / path.name).exists():
-            problems.append(
-                Problem(
-                    target / path.name,
-                    None,
-                    "a published message already has this file name",
-                    "Rename the pending file, or delete it if it is the same message.",
-                )
-            )
     if problems:
         raise JournalError(problems)
-    for number, path in enumerate(chosen, 1):
-        faults.point("approve", number)
-        path.rename(target / path.name)  # one step each: approved or still pending
-    files.sync_folder(target)
-    files.sync_folder(path.parent if chosen else target)
+    move_each(chosen, target, "approve", what="a published message")
     count = len(chosen)
     if not count:
         print("No messages are waiting for approval.")
@@ -745,16 +796,7 @@ def _run_reject(args: argparse.Namespace) -> int:
     config_module.load(site_dir)  # only inside a journal
     chosen = _resolve(args.ids, _pending(site_dir))
     target = _guestbook_dir(site_dir) / sources.REJECTED_DIR
-    target.mkdir(parents=True, exist_ok=True)
-    for path in chosen:
-        if (target / path.name).exists():
-            raise JournalError.at(
-                target / path.name,
-                "a rejected message already has this file name",
-                hint="Delete one of the two files.",
-            )
-    for path in chosen:
-        path.rename(target / path.name)
+    move_each(chosen, target, "reject", what="a rejected message")
     count = len(chosen)
     print(
         f"Rejected {count} message{'' if count == 1 else 's'}: moved to "

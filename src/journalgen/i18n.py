@@ -37,6 +37,33 @@ LABELS: Final[dict[str, dict[str, str]]] = {
             "If you would rather have each new entry in your email, ask us: we will"
             " send them to you."
         ),
+        "subscribe_email_form": (
+            "Leave your name and email address here. Once the family has approved your "
+            "request, each new entry comes to your inbox, with a link to read it on the journal."
+        ),
+        "subscribe_email_write": "Write to {email} and ask: each new entry will then come to "
+        "you by email.",
+        "subscribe_email_privacy": (
+            "Your address is seen only by the family, who use it to send you the journal; it is "
+            "never published or given to anyone. Every email says how to stop."
+        ),
+        "follow_email": "Your email address",
+        "follow_send": "Follow by email",
+        "follow_thanks": "Thank you",
+        "follow_thanks_text": "Your request has been sent to the family. Once they have "
+        "approved it, each new entry will come to you by email. To stop, reply to any of them.",
+        "feed_page_intro": "This is the journal’s feed. A feed reader app shows you each new "
+        "entry: give it this page’s address. This page itself is only a preview of it.",
+        "feed_page_how": "How to follow this journal (by email, too)",
+        "mail_subject": "New in {journal}: {title}",
+        "mail_subject_farewell": "{journal}: {title}",
+        "mail_read": "Read it on the journal",
+        "mail_guestbook": "The guestbook",
+        "mail_photo": "Photo: {alt}",
+        "mail_photo_plain": "Photo",
+        "mail_why": "You receive this because you asked to follow {journal} by email.",
+        "mail_stop": "To stop, reply with the word “stop”, or write to {email}.",
+        "mail_stop_subject": "Stop sending me {journal}",
         "subscribe_privacy_heading": "Your privacy",
         "subscribe_privacy_text": (
             "A feed reader fetches the journal as a browser does: nobody, not even "
@@ -159,6 +186,36 @@ LABELS: Final[dict[str, dict[str, str]]] = {
             "Si vous préférez recevoir chaque nouvel article par courriel, "
             "demandez-le-nous : nous vous les enverrons."
         ),
+        "subscribe_email_form": (
+            "Laissez ici votre nom et votre adresse. Dès que la famille aura accepté votre "
+            "demande, chaque nouvelle entrée arrivera dans votre boîte, avec un lien pour la "
+            "lire sur le journal."
+        ),
+        "subscribe_email_write": "Écrivez à {email} pour le demander : chaque nouvelle entrée "
+        "vous arrivera alors par courriel.",
+        "subscribe_email_privacy": (
+            "Seule la famille voit votre adresse, pour vous envoyer le journal ; elle n’est "
+            "jamais publiée ni donnée à personne. Chaque courriel dit comment arrêter."
+        ),
+        "follow_email": "Votre adresse électronique",
+        "follow_send": "Suivre par courriel",
+        "follow_thanks": "Merci",
+        "follow_thanks_text": "Votre demande a été envoyée à la famille. Dès qu’elle l’aura "
+        "acceptée, chaque nouvelle entrée vous arrivera par courriel. Pour arrêter, répondez "
+        "à l’un d’eux.",
+        "feed_page_intro": "Voici le flux du journal. Un lecteur de flux vous montre chaque "
+        "nouvelle entrée : donnez-lui l’adresse de cette page. Cette page n’en est qu’un aperçu.",
+        "feed_page_how": "Comment suivre ce journal (aussi par courriel)",
+        "mail_subject": "Nouveau dans {journal} : {title}",
+        "mail_subject_farewell": "{journal} : {title}",
+        "mail_read": "Le lire sur le journal",
+        "mail_guestbook": "Le livre d’or",
+        "mail_photo": "Photo : {alt}",
+        "mail_photo_plain": "Photo",
+        "mail_why": "Vous recevez ceci parce que vous avez demandé à suivre {journal} par "
+        "courriel.",
+        "mail_stop": "Pour arrêter, répondez par le mot « stop », ou écrivez à {email}.",
+        "mail_stop_subject": "Ne plus recevoir {journal}",
         "subscribe_privacy_heading": "Votre vie privée",
         "subscribe_privacy_text": (
             "Un lecteur de flux consulte le journal comme le fait un navigateur : "
@@ -281,6 +338,37 @@ LABELS: Final[dict[str, dict[str, str]]] = {
             "Wenn Sie jeden neuen Eintrag lieber per E-Mail bekommen möchten, sagen"
             " Sie es uns: Wir schicken sie Ihnen."
         ),
+        "subscribe_email_form": (
+            "Hinterlassen Sie hier Ihren Namen und Ihre E-Mail-Adresse. Sobald die Familie "
+            "Ihre Anfrage angenommen hat, kommt jeder neue Eintrag in Ihr Postfach, mit einem "
+            "Link zum Tagebuch."
+        ),
+        "subscribe_email_write": "Schreiben Sie an {email} und fragen Sie: Dann kommt jeder "
+        "neue Eintrag per E-Mail zu Ihnen.",
+        "subscribe_email_privacy": (
+            "Nur die Familie sieht Ihre Adresse, um Ihnen das Tagebuch zu schicken; sie wird "
+            "nie veröffentlicht oder weitergegeben. Jede E-Mail sagt, wie Sie aufhören können."
+        ),
+        "follow_email": "Ihre E-Mail-Adresse",
+        "follow_send": "Per E-Mail folgen",
+        "follow_thanks": "Danke",
+        "follow_thanks_text": "Ihre Anfrage wurde an die Familie geschickt. Sobald sie "
+        "angenommen ist, kommt jeder neue Eintrag per E-Mail zu Ihnen. Um aufzuhören, "
+        "antworten Sie auf eine davon.",
+        "feed_page_intro": "Dies ist der Feed des Tagebuchs. Ein Feedreader zeigt Ihnen jeden "
+        "neuen Eintrag: Geben Sie ihm die Adresse dieser Seite. Diese Seite ist nur eine "
+        "Vorschau davon.",
+        "feed_page_how": "Wie Sie diesem Tagebuch folgen (auch per E-Mail)",
+        "mail_subject": "Neu in {journal}: {title}",
+        "mail_subject_farewell": "{journal}: {title}",
+        "mail_read": "Im Tagebuch lesen",
+        "mail_guestbook": "Das Gästebuch",
+        "mail_photo": "Foto: {alt}",
+        "mail_photo_plain": "Foto",
+        "mail_why": "Sie erhalten dies, weil Sie {journal} per E-Mail folgen wollten.",
+        "mail_stop": "Um aufzuhören, antworten Sie mit dem Wort „stop“ oder schreiben Sie an "
+        "{email}.",
+        "mail_stop_subject": "{journal} nicht mehr senden",
         "subscribe_privacy_heading": "Ihre Privatsphäre",
         "subscribe_privacy_text": (
             "Ein Feedreader ruft das Tagebuch ab wie ein Browser: Niemand, auch wir"
@@ -400,6 +488,33 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "subscribe_email_text": (
             "Si prefiere recibir cada entrada nueva por correo, pídanoslo: se las enviaremos."
         ),
+        "subscribe_email_form": (
+            "Deje aquí su nombre y su correo. Cuando la familia haya aceptado su solicitud, "
+            "cada nueva entrada llegará a su buzón, con un enlace para leerla en el diario."
+        ),
+        "subscribe_email_write": "Escriba a {email} y pídalo: cada nueva entrada le llegará "
+        "por correo.",
+        "subscribe_email_privacy": (
+            "Solo la familia ve su dirección, para enviarle el diario; nunca se publica ni se "
+            "da a nadie. Cada correo dice cómo dejar de recibirlos."
+        ),
+        "follow_email": "Su correo electrónico",
+        "follow_send": "Seguir por correo",
+        "follow_thanks": "Gracias",
+        "follow_thanks_text": "Su solicitud se ha enviado a la familia. Cuando la acepte, cada "
+        "nueva entrada le llegará por correo. Para dejar de recibirlas, responda a cualquiera.",
+        "feed_page_intro": "Este es el canal del diario. Un lector de canales le muestra cada "
+        "nueva entrada: dele la dirección de esta página. Esta página es solo una vista previa.",
+        "feed_page_how": "Cómo seguir este diario (también por correo)",
+        "mail_subject": "Nuevo en {journal}: {title}",
+        "mail_subject_farewell": "{journal}: {title}",
+        "mail_read": "Leerlo en el diario",
+        "mail_guestbook": "El libro de visitas",
+        "mail_photo": "Foto: {alt}",
+        "mail_photo_plain": "Foto",
+        "mail_why": "Recibe esto porque pidió seguir {journal} por correo.",
+        "mail_stop": "Para dejar de recibirlo, responda con la palabra «stop» o escriba a {email}.",
+        "mail_stop_subject": "No enviarme más {journal}",
         "subscribe_privacy_heading": "Su privacidad",
         "subscribe_privacy_text": (
             "Un lector de feeds consulta el diario como lo hace un navegador: "

@@ -287,28 +287,39 @@ def _bind(options: ServeOptions, state: BuildState) -> DevServer:
 
 
 def _take_form(options: ServeOptions, path: str, fields: dict[str, str]) -> str | None:
-    """The guestbook form sent to the preview: kept in content/guestbook/pending/ (never
-    published: `journalgen guestbook approve` decides), then the thank-you page."""
+    """A form of the site sent to the preview, kept where an imported one would go (never
+    published or sent to: approving it is the family's decision), then its thank-you page:
+    the guestbook's in content/guestbook/pending/, the follow form's in followers/pending/."""
     from journalgen import guestbook_cli
+    from journalgen.following import commands as following
     from journalgen.guestbook import THANKS_PATH
+    from journalgen.render import FOLLOW_THANKS_PATH
 
-    base = _base_path(options.build.site_dir)
-    if path != base + THANKS_PATH:
+    site_dir = options.build.site_dir
+    base = _base_path(site_dir)
+    forms = {
+        base + THANKS_PATH: (guestbook_cli.store_posted, "A message", "content/guestbook/pending/"),
+        base + FOLLOW_THANKS_PATH: (
+            following.store_posted,
+            "A request to follow",
+            "followers/pending/",
+        ),
+    }
+    if path not in forms:
         return None
-    with lock.held(options.build.site_dir, "journalgen serve (a form sent to the preview)"):
+    store, what, where = forms[path]
+    with lock.held(site_dir, "journalgen serve (a form sent to the preview)"):
         try:
-            name = guestbook_cli.store_posted(
-                options.build.site_dir, fields, dt.datetime.now(dt.UTC)
-            )
+            name = store(site_dir, fields, dt.datetime.now(dt.UTC))
         except JournalError:
             name = None
     if name is not None:
         print(
-            f"A message sent with the preview's form was kept in content/guestbook/pending/"
-            f"{name}: it is published only once you approve it.",
+            f"{what} sent with the preview's form was kept in {where}{name}: nothing "
+            "happens with it until you approve it.",
             flush=True,
         )
-    return base + THANKS_PATH
+    return path
 
 
 def announce(options: ServeOptions, port: int, base_path: str, out: TextIO) -> None:

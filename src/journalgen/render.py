@@ -129,6 +129,9 @@ def pages(
         label("subscribe_title"),
         key(lambda k: k.page("subscribe")),
     )
+    yield renderer.simple(
+        "feed.xsl", FEED_STYLE_PATH, label("rss_feed"), key(lambda k: k.page("feed.xsl"))
+    )
     yield renderer.simple("archive.html", "archive/", label("archive"), key(lambda k: k.archive()))
     yield renderer.simple(
         "404.html", "404.html", label("not_found_title"), key(lambda k: k.page("404"))
@@ -141,6 +144,13 @@ def pages(
             THANKS_PATH,
             label("gb_thanks"),
             key(lambda k: k.page("thanks")),
+        )
+    if site.config.email.follow_form == "netlify":
+        yield renderer.simple(
+            "follow_thanks.html",
+            FOLLOW_THANKS_PATH,
+            label("follow_thanks"),
+            key(lambda k: k.page("follow-thanks")),
         )
     if site.config.is_public:
         yield sitemap(site)
@@ -161,7 +171,8 @@ class _Renderer:
     def _render(
         self, template_name: str, path: str, key: Key | None = None, **context: Any
     ) -> Output | Kept:
-        file_path = path if path.endswith((".html", ".xml", ".txt")) else path + "index.html"
+        is_file = path.endswith((".html", ".xml", ".xsl", ".txt"))
+        file_path = path if is_file else path + "index.html"
         if key is not None and self.reuse.unchanged(file_path, key):
             return Kept(file_path, key)
         context.setdefault("current", path)
@@ -285,6 +296,10 @@ def sitemap(site: Site) -> Output:
 
 SUBSCRIBE_PATH = "subscribe/"
 """How to follow the journal, in words (the menu's "Subscribe" leads here, not to XML)."""
+FEED_STYLE_PATH = "feed.xsl"
+"""The stylesheet that shows a feed opened in a browser as a page (feeds.py links it)."""
+FOLLOW_THANKS_PATH = "subscribe/thanks/"
+"""Where the follow form leads once sent."""
 
 
 def robots(config: SiteConfig) -> Output:

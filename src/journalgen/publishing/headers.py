@@ -12,13 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CSP = (
-    "default-src 'none'; img-src 'self' data:; style-src 'self'; connect-src 'self'; "
-    "font-src 'self'; form-action 'self'; base-uri 'self'; frame-ancestors 'none'; "
-    "manifest-src 'self'"
+    "default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'self'; "
+    "frame-ancestors 'none'; manifest-src 'self'"
 )
-"""No scripts at all, styles only from the site's own stylesheet, forms only to the site
-itself (as Netlify Forms needs), fetches only from the site (which lets auditing tools read
-robots.txt)."""
+"""Styles only from the site's own stylesheet, forms only to the site itself (as Netlify
+Forms needs), fetches only from the site (which lets auditing tools read robots.txt). No
+inline script can run, and no script from elsewhere: `script-src 'self'` is there because
+browsers treat the stylesheet that shows a feed as a page (feed.xsl, an XSLT file) as a
+script; journalgen publishes no other, and `deploy-check` refuses pages that load one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +56,22 @@ FIXED: tuple[Rule, ...] = (
     Rule(
         "/feed.xml",
         (
-            ("Content-Type", "application/rss+xml; charset=utf-8"),
+            ("Content-Type", "application/xml; charset=utf-8"),
             ("Cache-Control", "public, max-age=300"),
         ),
+        "Feeds as XML, which browsers show as a page (feed.xsl); fresh within five minutes.",
     ),
     Rule(
         "/atom.xml",
         (
-            ("Content-Type", "application/atom+xml; charset=utf-8"),
+            ("Content-Type", "application/xml; charset=utf-8"),
             ("Cache-Control", "public, max-age=300"),
         ),
+    ),
+    Rule(
+        "/feed.xsl",
+        (("Content-Type", "application/xslt+xml; charset=utf-8"),),
+        "How a browser shows a feed: what a feed is, and how to follow the journal.",
     ),
 )
 """The rules that do not depend on the settings."""

@@ -1,0 +1,319 @@
+"""`journalgen notify`: each newly published entry, once, to every approved follower.
+
+What was sent is kept in `followers/sent.json`:
+
+    {"version": 1,
+     "entries": {"2026/11/22/round-two/": {
+         "title": "Round two starts Monday",
+         "announced": "2026-11-22T18:03:11+00:00",
+         "sent": {"ruth@example.org": "2026-11-22T18:03:12+00:00"},
+         "due": {"tom@example.org": "550 mailbox unavailable"}}}}
+
+An entry is *announced* the first time notify finds it published: the followers approved
+at that moment are its recipients (`due`), and each moves to `sent` as soon as the server
+has taken their email, so a run that is stopped half-way, or a server that refuses one
+address, leaves exactly the others for the next run. Someone approved later receives the
+entries announced after that, not the old ones. The very first run counts the entries
+older than `FIRST_RUN_DAYS` as announced already, so approving the first followers of a
+journal with a long history does not send them all of it.
+
+Planning is pure (`plan`); `send` talks to the server and writes the record after each
+email.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import smtplib
+import ssl
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from journalgen import faults, files
+from journalgen.config import SMTP_PASSWORD_VARIABLE, EmailConfig
+from journalgen.entries import Entry
+from journalgen.errors import JournalError, Problem
+from journalgen.following import followers as followers_module
+from journalgen.following.followers import Follower
+from journalgen.site import Site
+
+RECORD_NAME = "sent.json"
+FIRST_RUN_DAYS = 7
+TIMEOUT_SECONDS = 60
+
+
+# --- The record --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """One entry in the record."""
+
+    title: str
+    announced: str
+    sent: dict[str, str] = field(default_factory=dict)
+    due: dict[str, str] = field(default_factory=dict)
+
+
+def record_path(site_dir: Path) -> Path:
+    return followers_module.folder(site_dir) / RECORD_NAME
+
+
+def read_record(site_dir: Path) -> dict[str, Sent] | None:
+    """The record, or None before notify's first run."""
+    path = record_path(site_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    try:
+        data = json.loads(text)
+        return {
+            str(key): Sent(
+                title=str(value.get("title", "")),
+                announced=str(value["announced"]),
+                sent={str(k): str(v) for k, v in value.get("sent", {}).items()},
+                due={str(k): str(v) for k, v in value.get("due", {}).items()},
+            )
+            for key, value in data["entries"].items()
+        }
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        raise JournalError.at(
+            path,
+            "this record of what was sent cannot be read, so journalgen cannot tell what "
+            "was sent already",
+            hint="Put back a copy of the file (from git: `git checkout followers/sent.json`). "
+            "Deleting it makes notify start afresh: it then sends the entries of the last "
+            f"{FIRST_RUN_DAYS} days again.",
+        ) from err
+
+
+def write_record(site_dir: Path, record: dict[str, Sent]) -> None:
+    data: dict[str, Any] = {
+        "version": 1,
+        "entries": {
+            key: {
+                "title": value.title,
+                "announced": value.announced,
+                "sent": dict(sorted(value.sent.items())),
+                "due": dict(sorted(value.due.items())),
+            }
+            for key, value in sorted(record.items())
+        },
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    path = record_path(site_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    files.write_text_whole(path, text)
+
+
+# --- What to send (pure) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a run sends: per entry, the followers it still has to reach."""
+
+    record: dict[str, Sent]
+    """The record with this run's announcements added (written before anything is sent)."""
+    sends: tuple[tuple[Entry, tuple[Follower, ...]], ...]
+    """Newest entry last, so a follower's inbox shows them in the order they were written."""
+    quietly_announced: int = 0
+    """Entries counted as announced without sending (notify's first run, older entries)."""
+
+
+def plan(
+    site: Site,
+    approved: Sequence[Follower],
+    record: dict[str, Sent] | None,
+    now: dt.datetime,
+) -> Plan:
+    published = [e for e in site.entries if not site.is_preview(e)]
+    first_run = record is None
+    updated = dict(record or {})
+    quiet = 0
+    by_address = {f.address: f for f in approved}
+    stamp = now.astimezone(dt.UTC).isoformat(timespec="seconds")
+    for entry in published:
+        if entry.path in updated:
+            continue
+        if first_run and entry.date < now - dt.timedelta(days=FIRST_RUN_DAYS):
+            updated[entry.path] = Sent(entry.title, stamp)
+            quiet += 1
+            continue
+        updated[entry.path] = Sent(entry.title, stamp, due={a: "" for a in by_address})
+    sends: list[tuple[Entry, tuple[Follower, ...]]] = []
+    for entry in sorted(published, key=lambda e: e.date):
+        due = updated[entry.path].due
+        # A follower removed since the entry was announced is no longer sent anything.
+        reach = tuple(by_address[a] for a in sorted(due) if a in by_address)
+        if reach:
+            sends.append((entry, reach))
+    return Plan(updated, tuple(sends), quiet)
+
+
+# --- Sending -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Outcome:
+    sent: list[tuple[str, str]] = field(default_factory=list)
+    """(entry title, address) of each email the server took."""
+    failed: list[tuple[str, str, str]] = field(default_factory=list)
+    """(entry title, address, the server's reason): kept due, tried again next time."""
+    stopped: str | None = None
+    """Why sending stopped before the end (the connection was lost…)."""
+
+
+def send(
+    site_dir: Path,
+    made: Plan,
+    compose: Callable[[Entry, Follower], EmailMessage],
+    connect: Callable[[], smtplib.SMTP],
+    now: Callable[[], dt.datetime],
+) -> Outcome:
+    """Send every planned email over one connection, writing the record after each."""
+    record = dict(made.record)
+    write_record(site_dir, record)
+    outcome = Outcome()
+    if not made.sends:
+        return outcome
+    server = connect()
+    try:
+        for entry, reach in made.sends:
+            for follower in reach:
+                mail = compose(entry, follower)
+                try:
+                    refused = server.send_message(mail)
+                except smtplib.SMTPRecipientsRefused as err:
+                    refused = {k: v for k, v in err.recipients.items()}
+                except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as err:
+                    refused = {follower.email: (err.smtp_code, _bytes(err.smtp_error))}
+                except (smtplib.SMTPServerDisconnected, OSError) as err:
+                    outcome.stopped = f"the connection to the mail server was lost ({err})"
+                    return outcome
+                before = record[entry.path]
+                due, sent = dict(before.due), dict(before.sent)
+                if refused:
+                    code, reason = next(iter(refused.values()))
+                    why = f"{code} {_words(reason)}".strip()
+                    due[follower.address] = why
+                    outcome.failed.append((entry.title, follower.email, why))
+                else:
+                    due.pop(follower.address, None)
+                    sent[follower.address] = now().astimezone(dt.UTC).isoformat(timespec="seconds")
+                    outcome.sent.append((entry.title, follower.email))
+                record[entry.path] = replace(before, due=due, sent=sent)
+                write_record(site_dir, record)
+                faults.point("notify", len(outcome.sent) + len(outcome.failed))
+    finally:
+        try:
+            server.quit()
+        except (smtplib.SMTPException, OSError):
+            server.close()
+    return outcome
+
+
+_LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
+def connect(email: EmailConfig, password: str | None) -> smtplib.SMTP:
+    """A connection to the family's mail server, encrypted as the settings say and logged
+    in when a password is given. Problems become messages that say what to change."""
+    host = email.smtp_host
+    if host is None:
+        raise _settings_error("`email:` has no `smtp_host`")
+    where = f"{host}:{email.port}"
+    context = ssl.create_default_context()
+    try:
+        server: smtplib.SMTP
+        if email.security == "ssl":
+            server = smtplib.SMTP_SSL(host, email.port, timeout=TIMEOUT_SECONDS, context=context)
+        else:
+            server = smtplib.SMTP(host, email.port, timeout=TIMEOUT_SECONDS)
+            server.ehlo()
+            if email.security == "starttls":
+                if not server.has_extn("starttls"):
+                    server.close()
+                    raise JournalError.at(
+                        None,
+                        f"the mail server {where} does not offer encryption (STARTTLS)",
+                        hint="Check smtp_host and smtp_port in journalgen.yaml: most "
+                        "providers take `security: starttls` on port 587 or "
+                        "`security: ssl` on port 465.",
+                    )
+                server.starttls(context=context)
+                server.ehlo()
+        if password:
+            if email.security == "none" and host not in _LOOPBACK:
+                server.close()
+                raise JournalError.at(
+                    None,
+                    f"journalgen will not send your password to {host} unencrypted",
+                    hint="Use `security: starttls` (port 587) or `security: ssl` (port 465).",
+                )
+            server.login(email.user or "", password)
+        return server
+    except smtplib.SMTPAuthenticationError as err:
+        raise JournalError.at(
+            None,
+            f"the mail server {where} refused the user name or password "
+            f"({err.smtp_code} {_words(err.smtp_error)})",
+            hint=f"Check `smtp_user` in journalgen.yaml and {SMTP_PASSWORD_VARIABLE}. Gmail, "
+            "Outlook and iCloud want an app password made for journalgen, not your usual one.",
+        ) from err
+    except ssl.SSLCertVerificationError as err:
+        raise JournalError.at(
+            None,
+            f"the mail server {where} could not prove it is {host} ({err.verify_message})",
+            hint="Check smtp_host: it must be the name your provider gives, exactly.",
+        ) from err
+    except (ssl.SSLError, smtplib.SMTPException, OSError) as err:
+        raise JournalError.at(
+            None,
+            f"could not reach the mail server {where} ({err})",
+            hint="Check smtp_host, smtp_port and security in journalgen.yaml, and that "
+            "this computer is online.",
+        ) from err
+
+
+def _bytes(reason: bytes | str) -> bytes:
+    return reason if isinstance(reason, bytes) else reason.encode("utf-8", "replace")
+
+
+def _words(reason: bytes | str) -> str:
+    return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else reason
+
+
+def _settings_error(message: str) -> JournalError:
+    return JournalError.at(
+        None,
+        message,
+        hint="Add the `email:` group to journalgen.yaml (see `Sending updates by email` in "
+        "the README):\n    email:\n      from: family@example.org\n"
+        "      smtp_host: smtp.example.org",
+    )
+
+
+def check_settings(email: EmailConfig) -> list[Problem]:
+    """What keeps notify from sending at all."""
+    missing = []
+    if email.sender is None:
+        missing.append("`from` (the address updates come from)")
+    if email.smtp_host is None:
+        missing.append("`smtp_host` (your provider's outgoing mail server)")
+    if not missing:
+        return []
+    return [
+        Problem(
+            None,
+            None,
+            "journalgen.yaml's `email:` group needs " + " and ".join(missing),
+            "For example:\n    email:\n      from: family@example.org\n"
+            "      smtp_host: smtp.example.org\n      security: starttls",
+        )
+    ]
