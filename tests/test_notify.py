@@ -221,6 +221,13 @@ def test_each_new_entry_reaches_every_follower_once_and_nothing_unpublished_ever
         assert again.returncode == 0, again.stderr
         assert "Nothing new to send" in again.stdout
         assert len(handler.received) == 2
+        # A new address for the same entry (its slug changed) is not a new entry.
+        halfway = site.root / "content/entries/halfway.md"
+        halfway.write_text(halfway.read_text().replace("---\n\n", "slug: half-way\n---\n\n", 1))
+        moved = run(site, "notify")
+        assert "Nothing new to send" in moved.stdout, moved.stderr
+        assert len(handler.received) == 2
+        assert "/half-way/" in (site.root / "followers/sent.json").read_text()
 
         # The scheduled entry comes due: it is sent then, once.
         later = site.root / "content/entries/later.md"
@@ -388,6 +395,17 @@ def test_requests_wait_for_approval_and_nobody_is_sent_anything_before(site: Sit
     assert run(site, "build").returncode == 0
     for rel, data in site.output_files().items():
         assert b"ann@example.org" not in data and b"ruth@example.org" not in data, rel
+
+
+@pytest.mark.parametrize(
+    "address", ["x,evil@example.org", "a;b@example.org", "a(b)@example.org", "rüth@example.org"]
+)
+def test_an_address_a_mail_header_could_misread_is_refused(site: SiteDir, address: str) -> None:
+    site.write("journalgen.yaml", CONFIG.format(family=FAMILY, port=25, security="none", extra=""))
+    result = run(site, "followers", "add", "Someone", address)
+    assert result.returncode == 1
+    assert "is not an email address" in result.stderr
+    assert not (site.root / "followers").exists()
 
 
 def test_the_email_password_is_refused_in_the_settings(site: SiteDir) -> None:

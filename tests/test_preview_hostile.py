@@ -126,6 +126,10 @@ def test_the_forms_sent_to_the_preview_wait_in_pending(tmp_path: Path) -> None:
     """The guestbook form and the follow form: kept where an import would put them, never
     published, and the thank-you page shown, as on the real site."""
     site = make_site(tmp_path / "site")
+    settings = site / "journalgen.yaml"
+    settings.write_text(
+        settings.read_text() + "email:\n  from: family@example.org\n  smtp_host: smtp.example.org\n"
+    )
     server = JournalgenProcess(["serve", "--port", "0", "--site", str(site)], site)
     try:
         line = server.wait_for_line("Serving a preview at", timeout=60)

@@ -77,9 +77,10 @@ class EmailConfig:
     """The account's user name (default: the `from` address)."""
     security: EmailSecurity = "starttls"
     """`starttls` (port 587) or `ssl` (port 465); `none` only for a server on this computer."""
-    follow_form: FollowForm = "netlify"
+    follow_form: FollowForm = "none"
     """`netlify`: a form on /subscribe/ where readers ask to follow by email (Netlify
-    Forms, like the guestbook); `none`: no form."""
+    Forms, like the guestbook; the default once `from` is set and the guestbook uses
+    Netlify); `none`: no form."""
     form_name: str = "follow"
     """The follow form's name in Netlify's Forms tab."""
 
@@ -494,9 +495,13 @@ GUESTBOOK_KEYS = ("provider", "page_size", "recaptcha", "email", "form_name")
 _EMAIL = re.compile(r"^[^@\s?&#/:<>\"']+@[^@\s?&#/:<>\"']+\.[^@\s?&#/:<>\"']+$")
 
 
+_PLAIN_EMAIL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
 def is_email(text: str) -> bool:
-    """Whether `text` looks like one plain email address (family@example.org)."""
-    return bool(_EMAIL.match(text)) and len(text) <= 254
+    """Whether `text` is one plain address (family@example.org): ASCII letters, digits and
+    `. _ + -`, nothing a mail header could read as two addresses or a comment."""
+    return len(text) <= 254 and bool(_PLAIN_EMAIL.match(text)) and ".." not in text
 
 
 _FORM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -572,10 +577,9 @@ _EMAIL_EXAMPLE = (
 
 def _email(fields: Fields, text: str, path: Path, guestbook: GuestbookConfig) -> EmailConfig:
     """Check the `email:` group; errors point at the line of the key inside it."""
-    default_form: FollowForm = "netlify" if guestbook.provider == "netlify" else "none"
     group = _group(fields, text, path, "email", "from, smtp_host…", _EMAIL_EXAMPLE)
     if group is None:
-        return EmailConfig(follow_form=default_form)
+        return EmailConfig()
     values = group.mapping.values
     if "password" in values or "smtp_password" in values:
         key = "password" if "password" in values else "smtp_password"
@@ -587,7 +591,7 @@ def _email(fields: Fields, text: str, path: Path, guestbook: GuestbookConfig) ->
         )
     group.reject_unknown(EMAIL_KEYS)
     sender = group.text("from")
-    if sender is not None and not _EMAIL.match(sender):
+    if sender is not None and not is_email(sender):
         raise group.error(
             "from",
             f"{excerpt(sender)} is not an email address",
@@ -605,6 +609,9 @@ def _email(fields: Fields, text: str, path: Path, guestbook: GuestbookConfig) ->
     if port is not None and port > 65535:
         raise group.error("smtp_port", f"must be at most 65535, got {port}")
     security = group.choice("security", ("starttls", "ssl", "none"), "starttls")
+    # The form promises emails: shown once there is an address to send them from, where
+    # the site takes forms (Netlify, like the guestbook).
+    default_form = "netlify" if sender and guestbook.provider == "netlify" else "none"
     follow_form = group.choice("follow_form", ("netlify", "none"), default_form)
     form_name = group.text("form_name", "follow") or "follow"
     if not _FORM_NAME.match(form_name):
@@ -621,7 +628,7 @@ def _email(fields: Fields, text: str, path: Path, guestbook: GuestbookConfig) ->
         )
     return EmailConfig(
         sender=sender,
-        name=group.text("name"),
+        name=" ".join((group.text("name") or "").split()) or None,
         smtp_host=host,
         smtp_port=port,
         smtp_user=user,

@@ -73,7 +73,7 @@ def parse(path: Path, text: str) -> Follower:
     """A follower file; its problems name the file and the line."""
     fields = Fields(load_mapping(text, path), path, "follower")
     fields.reject_unknown(("name", "email", "asked", "added"))
-    name = fields.required_text("name", hint="Add a line such as `name: Ruth`.")
+    name = " ".join(fields.required_text("name", hint="Add a line such as `name: Ruth`.").split())
     email = fields.required_text("email", hint="Add a line such as `email: ruth@example.org`.")
     if not is_email(email):
         raise fields.error(

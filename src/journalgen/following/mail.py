@@ -114,7 +114,7 @@ def message(made: Letter, follower: Follower, site: Site) -> EmailMessage:
     label = Language(config.language).label
     mail = EmailMessage()
     mail["Subject"] = made.subject
-    mail["From"] = formataddr((config.email.name or site.title, sender))
+    mail["From"] = formataddr((" ".join((config.email.name or site.title).split()), sender))
     mail["To"] = formataddr((follower.name, follower.email))
     mail["Date"] = format_datetime(site.now)
     mail["Message-ID"] = make_msgid(domain=Address(addr_spec=sender).domain)

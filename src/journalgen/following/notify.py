@@ -57,6 +57,9 @@ class Sent:
     announced: str
     sent: dict[str, str] = field(default_factory=dict)
     due: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+    """The entry's file (content/entries/…), so that an entry whose address changed (a new
+    slug or date) is known as the same entry, not sent again."""
 
 
 def record_path(site_dir: Path) -> Path:
@@ -78,6 +81,7 @@ def read_record(site_dir: Path) -> dict[str, Sent] | None:
                 announced=str(value["announced"]),
                 sent={str(k): str(v) for k, v in value.get("sent", {}).items()},
                 due={str(k): str(v) for k, v in value.get("due", {}).items()},
+                source=str(value.get("source", "")),
             )
             for key, value in data["entries"].items()
         }
@@ -86,9 +90,8 @@ def read_record(site_dir: Path) -> dict[str, Sent] | None:
             path,
             "this record of what was sent cannot be read, so journalgen cannot tell what "
             "was sent already",
-            hint="Put back a copy of the file (from git: `git checkout followers/sent.json`). "
-            "Deleting it makes notify start afresh: it then sends the entries of the last "
-            f"{FIRST_RUN_DAYS} days again.",
+            hint="Put back your copy of the file. Deleting it makes notify start afresh: it "
+            f"then sends the entries of the last {FIRST_RUN_DAYS} days again.",
         ) from err
 
 
@@ -101,6 +104,7 @@ def write_record(site_dir: Path, record: dict[str, Sent]) -> None:
                 "announced": value.announced,
                 "sent": dict(sorted(value.sent.items())),
                 "due": dict(sorted(value.due.items())),
+                "source": value.source,
             }
             for key, value in sorted(record.items())
         },
@@ -134,23 +138,35 @@ def plan(
 ) -> Plan:
     published = [e for e in site.entries if not site.is_preview(e)]
     first_run = record is None
-    updated = dict(record or {})
-    quiet = 0
     by_address = {f.address: f for f in approved}
+    # Someone removed since an entry was announced is sent nothing more (and nothing old
+    # if they are added again later).
+    updated = {
+        key: replace(value, due={a: why for a, why in value.due.items() if a in by_address})
+        for key, value in (record or {}).items()
+    }
+    by_source = {value.source: key for key, value in updated.items() if value.source}
+    quiet = 0
     stamp = now.astimezone(dt.UTC).isoformat(timespec="seconds")
     for entry in published:
         if entry.path in updated:
             continue
+        moved = by_source.get(entry.source.rel)
+        if moved is not None and moved not in {e.path for e in published}:
+            # The same file under a new address (its slug or date changed): known already.
+            updated[entry.path] = replace(updated.pop(moved), title=entry.title)
+            continue
         if first_run and entry.date < now - dt.timedelta(days=FIRST_RUN_DAYS):
-            updated[entry.path] = Sent(entry.title, stamp)
+            updated[entry.path] = Sent(entry.title, stamp, source=entry.source.rel)
             quiet += 1
             continue
-        updated[entry.path] = Sent(entry.title, stamp, due={a: "" for a in by_address})
+        updated[entry.path] = Sent(
+            entry.title, stamp, due={a: "" for a in by_address}, source=entry.source.rel
+        )
     sends: list[tuple[Entry, tuple[Follower, ...]]] = []
     for entry in sorted(published, key=lambda e: e.date):
         due = updated[entry.path].due
-        # A follower removed since the entry was announced is no longer sent anything.
-        reach = tuple(by_address[a] for a in sorted(due) if a in by_address)
+        reach = tuple(by_address[a] for a in sorted(due))
         if reach:
             sends.append((entry, reach))
     return Plan(updated, tuple(sends), quiet)
@@ -186,9 +202,19 @@ def send(
     try:
         for entry, reach in made.sends:
             for follower in reach:
-                mail = compose(entry, follower)
+                refused: dict[str, tuple[int, bytes]] | None
                 try:
-                    refused = server.send_message(mail)
+                    mail = compose(entry, follower)
+                    sender = mail["From"].addresses[0].addr_spec
+                except (ValueError, UnicodeError, IndexError) as err:
+                    why = f"cannot be written as an email ({err})"
+                    refused = {follower.email: (0, why.encode())}
+                else:
+                    refused = None
+                try:
+                    if refused is None:
+                        # The recipient is given, never read back from the header.
+                        refused = server.send_message(mail, sender, [follower.email])
                 except smtplib.SMTPRecipientsRefused as err:
                     refused = {k: v for k, v in err.recipients.items()}
                 except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as err:
@@ -200,7 +226,7 @@ def send(
                 due, sent = dict(before.due), dict(before.sent)
                 if refused:
                     code, reason = next(iter(refused.values()))
-                    why = f"{code} {_words(reason)}".strip()
+                    why = f"{code or ''} {_words(reason)}".strip()
                     due[follower.address] = why
                     outcome.failed.append((entry.title, follower.email, why))
                 else:
