@@ -5,6 +5,7 @@ result served by Netlify's local server. This is what a family's first deploy do
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import signal
@@ -12,6 +13,7 @@ import socket
 import subprocess
 import time
 import tomllib
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -95,6 +97,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     tmp = tmp_path_factory.mktemp("netlify")
     made = tmp / "made"
     assert main(["init", str(made), "--title", "Cooper's journal"]) == 0
+    # The old addresses an imported blog leaves (journalgen import writes this file).
+    welcome = next((made / "content/entries").glob("*welcome.md")).name
+    (made / "content/redirects.yaml").write_text(
+        f'"/?p=7": "entries/{welcome}"\n"/2011/05/05/welcome/": "entries/{welcome}"\n'
+        f'"/2011/05/welcome.html": "entries/{welcome}"\n'
+    )
     journal = tmp / "copy" / "journal"  # copied, as a family's repository is cloned
     shutil.copytree(made, journal)
     venv = tmp / "venv"
@@ -262,3 +270,28 @@ def test_this_repository_builds_on_netlify(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert (copy / "output" / "index.html").is_file()
     assert "Finn" in (copy / "output" / "index.html").read_text(encoding="utf-8")
+
+
+def _status(url: str) -> tuple[int, str]:
+    """The status and Location of one request, redirects not followed."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=10)
+    try:
+        connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("Location") or ""
+    finally:
+        connection.close()
+
+
+def test_netlify_sends_an_imported_blogs_old_addresses_on(built: Built, served: str) -> None:
+    out = built.journal / "output"
+    entry = "/" + next(out.glob("20*/*/*welcome*/index.html")).parent.relative_to(out).as_posix()
+    for old in ("?p=7", "2011/05/05/welcome/", "2011/05/05/welcome", "2011/05/welcome.html"):
+        status, location = _status(served + old)
+        assert status == 301, (old, status)
+        assert urllib.parse.urlsplit(location).path == entry + "/", (old, location)
+    # Another query, and the home page itself, are not redirected.
+    assert _status(served + "?p=8")[0] == 200
+    assert _status(served)[0] == 200

@@ -17,6 +17,7 @@ from journalgen import (
     imaging,
     parallel,
     photos,
+    redirects,
     render,
     scaffold,
     sources,
@@ -118,6 +119,10 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     cache.keep_links(links)
     read_warnings = [w for source in (*tree.sources, *tree.messages) for w in source.warnings]
     read_warnings += tree.warnings
+    moved, moved_warnings = redirects.resolve(
+        tree.redirects, site, frozenset(source.rel for source in tree.sources)
+    )
+    read_warnings += moved_warnings
     read_warnings += scaffold.unfinished(
         config, (*(e.source for e in site.entries), *(p.source for p in site.pages))
     )
@@ -141,6 +146,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         _later(lambda: book.render(site, env, reuse)),
         _later(lambda: feeds.render(site, reuse)),
         (schedule.schedule_file(entries, now),),
+        redirects.render(moved, site),
     )
     photo_cache = options.photo_cache or options.site_dir / imaging.CACHE_FOLDER
     made = imaging.process(

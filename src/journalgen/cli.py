@@ -186,6 +186,7 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
         return parser
     from journalgen import deploycheck, farewell, guestbook_cli
     from journalgen.following import commands as following_commands
+    from journalgen.importing import commands as importing_commands
     from journalgen.publishing import commands as publishing_commands
 
     init_cmd = commands.add_parser(
@@ -265,6 +266,7 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
     farewell.register(commands, common, site)
     guestbook_cli.register(commands, common, site)
     following_commands.register(commands, common, site)
+    importing_commands.register(commands, common, site)
     publishing_commands.register(commands, common, site)
     return parser
 

@@ -233,7 +233,11 @@ class _Collector(HTMLParser):
         elif tag == "base":
             self.dangers.append("a <base> element (it redirects every link)")
         elif tag == "meta" and values.get("http-equiv", "").casefold() == "refresh":
-            self.dangers.append("a <meta> refresh (it sends readers elsewhere)")
+            target = _refresh_target(values.get("content", ""))
+            if target is None:
+                self.dangers.append("a <meta> refresh (it sends readers elsewhere)")
+            else:  # an old address of an imported blog, sent on to its page here
+                self.links.append(("content", target))
         for name, value in values.items():
             if name.startswith("on"):
                 self.dangers.append(f"an event handler `{name}` on <{tag}>")
@@ -242,6 +246,13 @@ class _Collector(HTMLParser):
                     self.dangers.append(f"a `{name}` that runs code ({value[:40]!r})")
             elif name == "srcdoc":
                 self.dangers.append(f"a `srcdoc` on <{tag}>")
+
+
+def _refresh_target(content: str) -> str | None:
+    """The page a `<meta http-equiv=refresh>` sends readers to, when it is a page of this
+    site (`0; url=/2011/05/connect/`, as redirects.py writes); None otherwise."""
+    found = re.fullmatch(r"\s*0\s*;\s*url=(/[^/\\][^\s]*|/)\s*", content, re.IGNORECASE)
+    return found.group(1) if found else None
 
 
 def _runs(url: str) -> bool:

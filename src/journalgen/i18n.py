@@ -64,6 +64,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "mail_why": "You receive this because you asked to follow {journal} by email.",
         "mail_stop": "To stop, reply with the word “stop”, or write to {email}.",
         "mail_stop_subject": "Stop sending me {journal}",
+        "moved_here": "This page has moved: continue here.",
         "subscribe_privacy_heading": "Your privacy",
         "subscribe_privacy_text": (
             "A feed reader fetches the journal as a browser does: nobody, not even "
@@ -216,6 +217,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "courriel.",
         "mail_stop": "Pour arrêter, répondez par le mot « stop », ou écrivez à {email}.",
         "mail_stop_subject": "Ne plus recevoir {journal}",
+        "moved_here": "Cette page a déménagé : continuez ici.",
         "subscribe_privacy_heading": "Votre vie privée",
         "subscribe_privacy_text": (
             "Un lecteur de flux consulte le journal comme le fait un navigateur : "
@@ -369,6 +371,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "mail_stop": "Um aufzuhören, antworten Sie mit dem Wort „stop“ oder schreiben Sie an "
         "{email}.",
         "mail_stop_subject": "{journal} nicht mehr senden",
+        "moved_here": "Diese Seite ist umgezogen: hier weiter.",
         "subscribe_privacy_heading": "Ihre Privatsphäre",
         "subscribe_privacy_text": (
             "Ein Feedreader ruft das Tagebuch ab wie ein Browser: Niemand, auch wir"
@@ -515,6 +518,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "mail_why": "Recibe esto porque pidió seguir {journal} por correo.",
         "mail_stop": "Para dejar de recibirlo, responda con la palabra «stop» o escriba a {email}.",
         "mail_stop_subject": "No enviarme más {journal}",
+        "moved_here": "Esta página se ha trasladado: continúe aquí.",
         "subscribe_privacy_heading": "Su privacidad",
         "subscribe_privacy_text": (
             "Un lector de feeds consulta el diario como lo hace un navegador: "

@@ -14,7 +14,7 @@ from typing import Literal
 from journalgen.errors import JournalError, Problem
 from journalgen.outputs import Copy
 
-SourceKind = Literal["entry", "page", "message"]
+SourceKind = Literal["entry", "page", "message", "redirects"]
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 """An entry or page larger than this is refused: it is almost certainly not a diary entry
@@ -27,6 +27,8 @@ TEXT_DIRS: dict[str, SourceKind] = {ENTRIES_DIR: "entry", PAGES_DIR: "page"}
 SKIPPED_DIRS: frozenset[str] = frozenset()
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
+REDIRECTS_FILE = "redirects.yaml"
+"""In content/: the old addresses of an imported blog (see redirects.py)."""
 GUESTBOOK_DIR = "guestbook"
 """Guestbook messages, one YAML or Markdown file each (see guestbook.py). Nothing in this
 folder is ever copied into the site as a file: only the messages read from it are shown."""
@@ -79,6 +81,8 @@ class Tree:
     """Each source's size, modification time and inode, taken before it was read."""
     warnings: tuple[Problem, ...] = ()
     """Files in content/ that are not used (a Markdown file outside entries/ and pages/)."""
+    redirects: Source | None = None
+    """content/redirects.yaml, when there is one."""
 
 
 KnownSource = Callable[[str, str, str, os.stat_result], Source | None]
@@ -110,6 +114,7 @@ def discover(site_dir: Path, known: KnownSource | None = None) -> Tree:
     problems: list[Problem] = []
     warnings: list[Problem] = []
     signatures: dict[Path, tuple[int, int, int]] = {}
+    redirects: Source | None = None
     if not content.is_dir():
         return Tree((), ())
     for parts, item in _scan(str(content), str(site_dir), by_folder=True):
@@ -124,6 +129,16 @@ def discover(site_dir: Path, known: KnownSource | None = None) -> Tree:
                 except JournalError as err:
                     problems.extend(err.problems)
             continue  # never copied as a file: pending messages must stay private
+        if rel == REDIRECTS_FILE:
+            try:
+                path = Path(item.path)
+                data = read_bytes(path)
+                digest = hashlib.sha256(data).hexdigest()
+                text, digest, warned = clean(decode(data, path), path, digest)
+                redirects = Source(path, rel, "redirects", text, digest, warned)
+            except JournalError as err:
+                problems.extend(err.problems)
+            continue
         kind = TEXT_DIRS.get(top)
         is_markdown = os.path.splitext(item.name)[1].lower() in MARKDOWN_SUFFIXES
         if kind is None or len(parts) == 1:
@@ -164,7 +179,9 @@ def discover(site_dir: Path, known: KnownSource | None = None) -> Tree:
             assets.append(Asset(Path(item.path), rel))
     if problems:
         raise JournalError(problems)
-    return Tree(tuple(sources), tuple(assets), tuple(messages), signatures, tuple(warnings))
+    return Tree(
+        tuple(sources), tuple(assets), tuple(messages), signatures, tuple(warnings), redirects
+    )
 
 
 def _misplaced(path: Path, rel: str) -> Problem:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from importlib import metadata
@@ -104,13 +105,14 @@ def pins() -> str:
 
 
 def pinned_versions(text: str) -> dict[str, str]:
-    """`name==version` lines of a requirements text: name → version."""
+    """`name==version` lines of a requirements text: name (normalised as PyPI does:
+    `typing_extensions` is `typing-extensions`) → version."""
     found: dict[str, str] = {}
     for line in text.splitlines():
         head = line.strip().split(" ")[0]
         if "==" in head and not head.startswith(("#", "-")):
             name, _, version = head.partition("==")
-            found[name.lower()] = version
+            found[re.sub(r"[-_.]+", "-", name).lower()] = version
     return found
 
 

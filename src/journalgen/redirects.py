@@ -1,0 +1,143 @@
+"""The old addresses of an imported blog, kept working (pure).
+
+`content/redirects.yaml` (written by `journalgen import`) maps each old address to the
+file it now is:
+
+    "/2011/05/05/connect/": "entries/2011-05-05-connect.md"
+    "/2011/05/connect.html": "entries/2011-05-05-connect.md"
+    "/?p=123": "entries/2011-05-05-connect.md"
+
+Every build turns it into `_redirects` (Netlify: a permanent redirect, forced, since a page
+also stands at the old address) and, for hosts without redirects (GitHub Pages), a small
+page at each old path that sends the browser on (`<meta http-equiv="refresh">`, with a
+link and `rel=canonical`). A query address (`/?p=123`) can only be redirected by Netlify.
+Because the target is a file, an entry whose title or date changes later still receives
+its old readers.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from journalgen.errors import JournalError, Problem, excerpt
+from journalgen.outputs import Output
+from journalgen.site import Site
+from journalgen.sources import Source
+from journalgen.yamltext import load_mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    old: str
+    """The old address: a path (`/2011/05/connect.html`) or a root query (`/?p=123`)."""
+    new: str
+    """The site path it now is (`2011/05/connect/`)."""
+    title: str
+
+
+def resolve(
+    source: Source | None, site: Site, files: frozenset[str]
+) -> tuple[tuple[Moved, ...], tuple[Problem, ...]]:
+    """The recorded addresses whose file is published (`files`: every entry and page file,
+    drafts included); a warning for each one whose file is gone (deleted or renamed: its
+    old readers would find nothing). A draft's old address waits until it is published."""
+    if source is None:
+        return (), ()
+    mapping = load_mapping(source.text, source.path)
+    targets = {e.source.rel: (e.path, e.title) for e in site.entries}
+    targets.update({p.source.rel: (p.path, p.title) for p in site.pages})
+    taken = {e.path for e in site.entries} | {p.path for p in site.pages}
+    moved: list[Moved] = []
+    warnings: list[Problem] = []
+    for old, target in mapping.values.items():
+        line = mapping.line(str(old))
+        if not isinstance(target, str) or not _valid(str(old)):
+            raise JournalError.at(
+                source.path,
+                f"{excerpt(old)}: expected an old address starting with / and the file it "
+                'now is, such as "/2011/05/connect.html": "entries/2011-05-05-connect.md"',
+                line=line,
+            )
+        found = targets.get(target)
+        if found is None and target in files:
+            continue  # a draft, or scheduled: redirected once it is published
+        if found is None:
+            warnings.append(
+                Problem(
+                    source.path,
+                    line,
+                    f"the old address {old} leads to {target}, which does not exist",
+                    "Write the file's new name here, or delete the line.",
+                )
+            )
+            continue
+        stub = _stub_path(str(old))
+        if stub is not None and stub.removesuffix("index.html") in taken:
+            continue  # the old address is a page of this journal again
+        moved.append(Moved(str(old), found[0], found[1]))
+    return tuple(moved), tuple(warnings)
+
+
+def _valid(old: str) -> bool:
+    return old.startswith("/") and not any(c.isspace() for c in old) and "/../" not in old + "/"
+
+
+def _stub_path(old: str) -> str | None:
+    """Where the page for a host without redirects goes; None for a query address."""
+    if "?" in old or "#" in old:
+        return None
+    rel = old.lstrip("/")
+    if not rel or any(
+        part in ("", ".", "..") or part.startswith(".") for part in rel.rstrip("/").split("/")
+    ):
+        return None
+    if rel.endswith("/"):
+        return rel + "index.html"
+    if rel.rsplit("/", 1)[-1].count(".") == 1 and rel.endswith((".html", ".htm")):
+        return rel
+    return rel + "/index.html"
+
+
+def render(moved: tuple[Moved, ...], site: Site) -> list[Output]:
+    if not moved:
+        return []
+    base = site.config.base_path
+    lines = ["# Old addresses of the blog this journal came from (content/redirects.yaml)."]
+    pages: list[Output] = []
+    for item in moved:
+        new = base + item.new
+        if item.old.startswith("/?"):
+            lines.append(f"/ {item.old[2:].replace('&', ' ')} {new} 301!")
+            continue
+        lines.append(f"{item.old} {new} 301!")
+        if item.old.endswith("/") and len(item.old) > 1:
+            lines.append(f"{item.old.rstrip('/')} {new} 301!")
+        stub = _stub_path(item.old)
+        if stub is not None:
+            pages.append(Output(stub, _page(item, new, site).encode("utf-8")))
+    return [Output("_redirects", ("\n".join(lines) + "\n").encode("utf-8")), *pages]
+
+
+def _page(item: Moved, new: str, site: Site) -> str:
+    title = html.escape(item.title)
+    href = html.escape(new)
+    absolute = html.escape(site.config.base_url + item.new)
+    label = site.language.label
+    return f"""<!DOCTYPE html>
+<html lang="{html.escape(site.config.language)}">
+<head>
+<meta charset="utf-8">
+<title>{title} · {html.escape(site.title)}</title>
+<meta name="robots" content="noindex">
+<link rel="canonical" href="{absolute}">
+<meta http-equiv="refresh" content="0; url={href}">
+</head>
+<body>
+<main id="main">
+<h1>{title}</h1>
+<p><a href="{href}">{html.escape(label("moved_here"))}</a></p>
+</main>
+</body>
+</html>
+"""
