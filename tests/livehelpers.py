@@ -76,6 +76,10 @@ def wait_until(check: Callable[[], bool], timeout: float = 15.0, what: str = "")
         time.sleep(0.02)
 
 
+def _default_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class JournalgenProcess:
     """`journalgen ARGS` in the background, its output collected line by line."""
 
@@ -90,6 +94,10 @@ class JournalgenProcess:
             stderr=subprocess.PIPE,
             text=True,
             encoding="utf-8",
+            # Ctrl-C as a terminal delivers it, even when these tests run in the background
+            # (a shell's background job starts with SIGINT ignored, and Python then keeps
+            # ignoring it in the children).
+            preexec_fn=_default_ctrl_c,
         )
         self.lines: list[str] = []
         self.errors: list[str] = []

@@ -30,7 +30,8 @@ NEVER_PUBLISHED = (
     "PROTECTED BODY", "PENDING TITLE", "PENDING BODY", "SCHEDULED TITLE", "SCHEDULED BODY",
     "TRASHED", "MENU ITEM", "SPAM TEXT", "PINGBACK TEXT", "Held comment", "maisie2019",
     "BLOGGER DRAFT", "TAKEOUT DRAFT", "TAKEOUT TRASHED", "TAKEOUT SPAM", "SETTINGS TEXT",
-    "TEMPLATE TEXT", "SCRIPT",
+    "TEMPLATE TEXT", "SCRIPT", "PRIVATE COMMENT", "BLOGGER FUTURE", "TAKEOUT SCHEDULED",
+    "TAKEOUT NO STATUS",
 )  # fmt: skip
 
 
@@ -103,7 +104,7 @@ def test_a_wordpress_blog_becomes_a_journal_with_its_messages_photos_and_address
     )  # fmt: skip
     assert code == 0, err
     # The report: counts, what was held back and why, what needs a person, what to run.
-    assert "7 entries, 1 pages, 2 guestbook messages (1 more waiting for approval), 1 photos" in out
+    assert "7 entries, 1 pages, 2 guestbook messages (2 more waiting for approval), 1 photos" in out
     assert "protected by a password on the old blog" in out and "private on the old blog" in out
     assert "1 menu items" in out and "1 posts in the bin" in out and "1 pingbacks" in out
     assert "uploads/2019/03/swing.jpg (in entries/2019-03-11-home-for-the-weekend.md)" in out
@@ -127,7 +128,10 @@ def test_a_wordpress_blog_becomes_a_journal_with_its_messages_photos_and_address
     assert "publish_on: 2030-03-04 09:00" in scheduled
     for held in ("2019-04-01-money", "2019-04-02-family-only", "2019-04-03-guest-post"):
         assert "\ndraft: true\n" in (site / f"content/entries/{held}.md").read_text()
-    assert len(list((site / "content/guestbook/pending").glob("*.yaml"))) == 1
+    # The held comment, and the comment on the private post, wait for approval.
+    waiting = "\n".join(p.read_text() for p in (site / "content/guestbook/pending").glob("*"))
+    assert waiting.count("name: ") == 2 and "PRIVATE COMMENT" in waiting
+    assert "entry: 2019/03/first-week" in waiting
 
     assert main(["build", "--site", str(site), "--quiet"]) == 0
     pages = output_text(site)
@@ -229,15 +233,23 @@ def test_blogger_backups_and_takeout_become_entries_with_their_comments(
         site, "import", "blogger", str(BLOGGER), "--uploads", str(folder), capsys=capsys
     )
     assert code == 0, err
-    assert "2 entries, 1 pages, 1 guestbook messages" in out and "1 settings records" in out
+    assert "3 entries, 1 pages, 1 guestbook messages" in out and "1 settings records" in out
     code, out, err = run(
         site, "import", "blogger", str(TAKEOUT), "--uploads", str(folder), capsys=capsys
     )
     assert code == 0, err
     assert "1 posts soft trashed" in out and "1 comments spam" in out
+    assert "posts without a status" in out
+    later = (site / "content/entries/2031-07-05-later.md").read_text()
+    assert "publish_on: 2031-07-05 11:00" in later and "draft" not in later
     connect = (site / "content/entries/2011-05-05-connect.md").read_text()
     assert "date: 2011-05-05 18:04" in connect  # 10:04 in California is 18:04 in London
     assert 'tags: ["surgery", "family"]' in connect
+    # Dated after the backup was made: it was scheduled, whatever the backup says.
+    assert (
+        "publish_on: 2030-01-01 16:00"
+        in (site / "content/entries/2030-01-01-future.md").read_text()
+    )
     assert "![Grandad in the garden](../photos/grandad-garden.jpg)" in connect
     assert main(["build", "--site", str(site), "--quiet"]) == 0
     pages = output_text(site)
@@ -271,7 +283,14 @@ HOSTILE_POST = """<?xml version="1.0" encoding="UTF-8"?>
 <wp:comment_content><![CDATA[Hi <script>alert("SCRIPT")</script>
 <a href="javascript:alert(3)">x</a> <img src=x onerror=alert(4)>]]></wp:comment_content>
 <wp:comment_approved>1</wp:comment_approved><wp:comment_type>comment</wp:comment_type></wp:comment>
-</item></channel></rss>
+</item>
+<item><title>!!!</title><link>https://h.example/*</link><content:encoded>Star</content:encoded>
+<wp:post_id>../../../../escaped</wp:post_id><wp:post_date_gmt>2020-01-03 10:00:00</wp:post_date_gmt>
+<wp:post_name></wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+<item><title>Guestbook</title><link>https://h.example/guestbook/</link><content:encoded>G</content:encoded>
+<wp:post_id>3</wp:post_id><wp:post_date_gmt>2020-01-04 10:00:00</wp:post_date_gmt>
+<wp:post_name>guestbook</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+</channel></rss>
 """
 
 LAUGHS = """<?xml version="1.0"?>
@@ -332,8 +351,15 @@ def test_scripts_and_path_tricks_in_an_export_are_neutralised(
     written = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     assert "content/entries/2020-01-01-etc-passwd.md" in written
     assert all(".." not in p and not p.startswith("etc") for p in written)
-    assert not (tmp_path / "etc").exists()
+    assert not (tmp_path / "etc").exists() and not (tmp_path / "escaped.md").exists()
+    assert "content/entries/2020-01-03-post-escaped.md" in written
+    redirects = (site / "content/redirects.yaml").read_text()
+    assert "*" not in redirects and '"/guestbook/"' in redirects
     assert main(["build", "--site", str(site), "--quiet"]) == 0
     page = (site / "output/2020/01/etc-passwd/index.html").read_text()
     assert "SCRIPT" not in page and "Text" in page and "Hi" in page
+    # An old address that is one of the journal's own is left to the journal.
+    sources = [line.split()[0] for line in (site / "output/_redirects").read_text().splitlines()]
+    assert "/guestbook/" not in sources and "/guestbook" not in sources and "/*" not in sources
+    assert "Leave a message" in (site / "output/guestbook/index.html").read_text()
     _check_html(site)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from journalgen.errors import JournalError, Problem, excerpt
 from journalgen.outputs import Output
@@ -47,12 +48,12 @@ def resolve(
     mapping = load_mapping(source.text, source.path)
     targets = {e.source.rel: (e.path, e.title) for e in site.entries}
     targets.update({p.source.rel: (p.path, p.title) for p in site.pages})
-    taken = {e.path for e in site.entries} | {p.path for p in site.pages}
+    taken = _reserved(site)
     moved: list[Moved] = []
     warnings: list[Problem] = []
     for old, target in mapping.values.items():
         line = mapping.line(str(old))
-        if not isinstance(target, str) or not _valid(str(old)):
+        if not isinstance(target, str) or not valid_old_address(str(old)):
             raise JournalError.at(
                 source.path,
                 f"{excerpt(old)}: expected an old address starting with / and the file it "
@@ -72,24 +73,65 @@ def resolve(
                 )
             )
             continue
-        stub = _stub_path(str(old))
-        if stub is not None and stub.removesuffix("index.html") in taken:
-            continue  # the old address is a page of this journal again
+        here = unquote(str(old)).lstrip("/").casefold()
+        if "?" not in here and (
+            here.split("/")[0] in _FOLDERS or here.rstrip("/") + "/" in taken or here in taken
+        ):
+            warnings.append(
+                Problem(
+                    source.path,
+                    line,
+                    f"the old address {old} is an address of this journal too: it is not "
+                    "redirected (readers find the journal's own page there)",
+                    "Delete the line to make this warning go.",
+                )
+            )
+            continue
+        if here.rstrip("/") == found[0].casefold().rstrip("/"):
+            continue  # the same address: nothing to redirect (and no loop)
         moved.append(Moved(str(old), found[0], found[1]))
     return tuple(moved), tuple(warnings)
 
 
-def _valid(old: str) -> bool:
-    return old.startswith("/") and not any(c.isspace() for c in old) and "/../" not in old + "/"
+def valid_old_address(old: str) -> bool:
+    """An address journalgen can redirect: a path from the root, or a query on the root
+    (`/?p=123`), without what Netlify would read as a pattern (`*`, `:name`), spaces,
+    `..` or parts longer than a file name may be."""
+    if not old.startswith("/") or any(c.isspace() or c in "*:\\#" for c in old):
+        return False
+    path, _, query = old.partition("?")
+    if query and path != "/":
+        return False
+    parts = unquote(path).split("/")
+    return all(part not in (".", "..") and len(part.encode()) <= 200 for part in parts)
+
+
+def _reserved(site: Site) -> set[str]:
+    """Every page address of the journal, lower-cased (Netlify matches without case)."""
+    groups = (*site.tags, *site.authors, *site.years, *site.months)
+    paths = {e.path for e in site.entries} | {p.path for p in site.pages}
+    paths |= {g.path for g in groups} | {h.path for h in site.home_pages}
+    paths |= {g.path for g in site.guestbook.pages}
+    return {path.casefold() for path in paths} | {""}
+
+
+_FOLDERS = frozenset(
+    {"assets", "photos", "tags", "authors", "archive", "subscribe", "book", "guestbook", "page"}
+    | {"feed.xml", "atom.xml", "feed.xsl", "404.html", "_headers", "_redirects", "robots.txt"}
+    | {"sitemap.xml", "schedule.json", "index.html"}
+)
+"""What journalgen itself publishes at the top of the site: never an old address."""
 
 
 def _stub_path(old: str) -> str | None:
-    """Where the page for a host without redirects goes; None for a query address."""
+    """Where the page for a host without redirects goes (the decoded path, as a host
+    looks it up); None for a query address."""
     if "?" in old or "#" in old:
         return None
-    rel = old.lstrip("/")
+    rel = unquote(old).lstrip("/")
     if not rel or any(
-        part in ("", ".", "..") or part.startswith(".") for part in rel.rstrip("/").split("/")
+        part in ("", ".", "..") or part.startswith(".") or "\\" in part
+        for part in rel.rstrip("/").split("/")
     ):
         return None
     if rel.endswith("/"):

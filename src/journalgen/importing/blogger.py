@@ -37,7 +37,11 @@ def parse(root: etree._Element, path: Path) -> Export:
             hint="In Blogger: Settings → Back up content → Download; or the feed.atom file "
             "of a Google Takeout of Blogger.",
         )
-    takeout = any(child.tag.startswith(TAKEOUT) for e in root.iter(ATOM + "entry") for child in e)
+    takeout = any(
+        isinstance(child.tag, str) and child.tag.startswith(TAKEOUT)
+        for entry in root.iter(ATOM + "entry")
+        for child in entry
+    )
     entries = list(root.iter(ATOM + "entry"))
     site = _site(root)
     posts: list[tuple[etree._Element, Post]] = []
@@ -54,7 +58,9 @@ def parse(root: etree._Element, path: Path) -> Export:
         visibility: Visibility
         if status == "live":
             visibility = "published"
-        elif status in ("draft", "scheduled"):
+        elif status == "scheduled":
+            visibility = "scheduled"
+        elif status == "draft":
             visibility = "draft"
         else:
             skipped[f"{kind}s {status.replace('_', ' ')}"] += 1
@@ -81,6 +87,7 @@ def parse(root: etree._Element, path: Path) -> Export:
         posts=made,
         skipped=tuple(sorted(skipped.items())),
         dropped_comments=tuple(sorted(dropped.items())),
+        exported_at=_date(text(root.find(ATOM + "updated"))),
     )
 
 
@@ -110,12 +117,9 @@ def _classic_kind(entry: etree._Element) -> tuple[str, str]:
 def _takeout_kind(entry: etree._Element) -> tuple[str, str]:
     kind = text(entry.find(TAKEOUT + "type")).strip().lower()
     status = text(entry.find(TAKEOUT + "status")).strip().lower()
-    if (
-        entry.find(TAKEOUT + "trashed") is not None
-        and text(entry.find(TAKEOUT + "trashed")).strip()
-    ):
+    if text(entry.find(TAKEOUT + "trashed")).strip():
         status = "trashed"
-    return kind, status or "live"
+    return kind, status or "without a status"  # never published on a guess
 
 
 def _id(value: str) -> str:
@@ -179,7 +183,8 @@ def _comment(entry: etree._Element, takeout: bool, status: str) -> tuple[str, Co
     else:
         reply = entry.find(_REPLY)
         post_id = _id(str(reply.get("ref", ""))) if reply is not None else ""
-    if status != "live":
+    held = status not in ("live",)
+    if any(word in status for word in ("spam", "trash", "ghost", "deleted", "without")):
         return post_id, None, f"comments {status.replace('_', ' ')}"
     date = _date(text(entry.find(ATOM + "published")))
     if date is None:
@@ -193,7 +198,7 @@ def _comment(entry: etree._Element, takeout: bool, status: str) -> tuple[str, Co
             name=name or "Anonymous",
             date=date,
             html=text(entry.find(ATOM + "content")),
-            state="approved",
+            state="pending" if held else "approved",
         ),
         "",
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 from pathlib import Path
 
@@ -102,7 +101,7 @@ def index_uploads(folder: Path | None) -> Uploads:
     return Uploads(by_path, by_name)
 
 
-def journal_state(site_dir: Path, export: Export, now: dt.datetime) -> Journal:
+def journal_state(site_dir: Path, export: Export) -> Journal:
     config = config_module.load(site_dir)
     content = site_dir / sources.CONTENT_DIR
     present: dict[str, str] = {}
@@ -116,7 +115,7 @@ def journal_state(site_dir: Path, export: Export, now: dt.datetime) -> Journal:
         present[f"content/{REDIRECTS}"] = text
         redirects = {str(k): str(v) for k, v in load_mapping(text, redirects_path).values.items()}
     keys = frozenset(existing_keys(sources.guestbook_files(site_dir)))
-    return Journal(config, present, keys, redirects, now)
+    return Journal(config, present, keys, redirects)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -125,8 +124,7 @@ def _run(args: argparse.Namespace) -> int:
     config_module.load(site_dir)  # inside a journal, before reading a large export
     export = read_export(args.source, export_path)
     uploads = index_uploads(Path(args.uploads) if args.uploads else None)
-    now = dt.datetime.now(dt.UTC)
-    journal = journal_state(site_dir, export, now)
+    journal = journal_state(site_dir, export)
     made = plan(export, journal, uploads, args.force)
     photo_conflicts = _photo_conflicts(
         site_dir, made, Path(args.uploads) if args.uploads else None, args.force
@@ -160,8 +158,11 @@ def _write(site_dir: Path, made: Plan, uploads: Path | None, skip: list[str]) ->
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         files.write_whole(target, data)
+    content = (site_dir / sources.CONTENT_DIR).resolve()
     for rel, text in sorted(made.texts.items(), key=lambda item: item[0].endswith(REDIRECTS)):
         target = site_dir / rel
+        if not target.resolve().is_relative_to(content):  # never: plan.py makes plain names
+            raise JournalError.at(target, "journalgen import would write outside content/")
         target.parent.mkdir(parents=True, exist_ok=True)
         files.write_text_whole(target, text)
     if made.authors:

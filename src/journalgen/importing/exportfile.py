@@ -23,8 +23,11 @@ def read(path: Path, how: str) -> etree._Element:
     hint = f"Export the blog again and give journalgen that file. {how}"
     try:
         size = path.stat().st_size
+        regular = path.is_file()
     except OSError as err:
         raise JournalError.at(path, f"cannot read this file: {err.strerror or err}") from err
+    if not regular:
+        raise JournalError.at(path, "this is not a file", hint=hint)
     if size > MAX_BYTES:
         raise JournalError.at(
             path,
@@ -33,7 +36,11 @@ def read(path: Path, how: str) -> etree._Element:
             hint="An export that large is not a blog's text: check that this is the file the "
             f"export gave you. {how}",
         )
-    data = _CONTROLS.sub(b"", path.read_bytes())
+    with path.open("rb") as handle:
+        data = handle.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise JournalError.at(path, "this file grew while it was read", hint=hint)
+    data = _CONTROLS.sub(b"", data)
     first = _FIRST_ELEMENT.search(data)
     prolog = data[: first.start()] if first else data
     if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper():

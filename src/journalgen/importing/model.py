@@ -72,3 +72,6 @@ class Export:
     """What was not brought in and why (`("menu items", 4)`), for the report."""
     dropped_comments: tuple[tuple[str, int], ...] = ()
     """Comments left out and why (spam, pingbacks…)."""
+    exported_at: dt.datetime | None = None
+    """When the export was made (its own date), if it says: a post dated later was
+    scheduled, and an undated draft is dated by it (the same date on every import)."""

@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from journalgen import sources
 from journalgen.config import SiteConfig
@@ -23,6 +24,7 @@ from journalgen.importing.convert import (
     photo_name,
 )
 from journalgen.importing.model import Comment, Export, Post
+from journalgen.redirects import valid_old_address
 from journalgen.slugs import slugify
 
 REDIRECTS = "redirects.yaml"
@@ -33,7 +35,28 @@ _HELD = {
     "pending": "waiting for review on the old blog",
     "private": "private on the old blog",
     "password": "protected by a password on the old blog",
+    "undated": "scheduled on the old blog, but without a date",
 }
+_UNDATED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+"""The date of a draft never dated, when the export does not say when it was made."""
+
+
+def visibility(post: Post, export: Export) -> str:
+    """What the post is here: `published`, `scheduled` (dated later than the export was
+    made, even if the old blog said published), or why it is held back as a draft."""
+    if post.visibility == "scheduled" and post.date is None:
+        return "undated"
+    later = (
+        post.date is not None and export.exported_at is not None and post.date > export.exported_at
+    )
+    if post.visibility == "published" and later:
+        return "scheduled"
+    return post.visibility
+
+
+def dated(post: Post, export: Export) -> dt.datetime:
+    """The post's date, or (a draft never dated) the export's: the same on every import."""
+    return post.date or export.exported_at or _UNDATED
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +71,6 @@ class Journal:
     """Keys of every guestbook message already anywhere in content/guestbook/."""
     redirects: Mapping[str, str]
     """The old addresses recorded by earlier imports."""
-    now: dt.datetime
 
 
 @dataclass(slots=True)
@@ -118,25 +140,30 @@ def plan(export: Export, journal: Journal, uploads: Uploads, force: bool) -> Pla
             if author_key is None:
                 author_key = _new_key(post.author, config, new_authors)
                 new_authors[post.author] = author_key
-        text = _document(post, rel, author_key, converted.markdown, journal)
+        text = _document(post, rel, author_key, converted.markdown, journal, export)
+        shown = visibility(post, export)
         _put(texts, report, journal, f"content/{rel}", text, force)
         if post.kind == "entry":
             report.entries += 1
         else:
             report.pages += 1
-        if post.visibility in _HELD:
-            report.held.append(f"{rel}: {_HELD[post.visibility]}")
-        elif post.visibility == "scheduled":
+        if shown in _HELD:
+            report.held.append(f"{rel}: {_HELD[shown]}")
+        elif shown == "scheduled":
             report.scheduled.append(rel)
         for old in post.old_paths:
-            if old != _new_path(post, rel, config) and old not in redirects:
+            if not valid_old_address(old):
+                report.skipped.append(f"the old address {old!r} (journalgen cannot redirect it)")
+            elif old.casefold() != _new_path(post, rel, config).casefold() and old not in redirects:
                 redirects[old] = rel
                 report.redirects += 1
         if post.kind == "page" and post.comments:
             report.skipped.append(f"{len(post.comments)} comments on the page {rel}")
         if post.kind == "entry":
+            # Comments on a post that is not public here wait for the family's approval.
+            held = shown != "published"
             for comment in post.comments:
-                _message(comment, post, rel, export, journal, renderer, texts, report)
+                _message(comment, post, rel, export, journal, renderer, texts, report, held)
     if redirects != dict(journal.redirects):
         _put(texts, report, journal, f"content/{REDIRECTS}", _redirects_text(redirects), True)
     report.photos = len(photos)
@@ -151,10 +178,10 @@ def _file_names(export: Export, journal: Journal) -> dict[str, str]:
     names: dict[str, str] = {}
     zone = journal.config.zone
     for post in sorted(export.posts, key=lambda p: (p.kind, p.id.zfill(12))):
-        slug = slugify(post.slug.replace("%", " ")) or slugify(post.title) or f"post-{post.id}"
+        slug = slugify(unquote(post.slug)) or slugify(post.title) or _id_slug(post.id)
         slug = slug[:80].rstrip("-")
         if post.kind == "entry":
-            day = (post.date or journal.now).astimezone(zone)
+            day = dated(post, export).astimezone(zone)
             stem = f"entries/{day:%Y-%m-%d}-{slug}"
         else:
             stem = f"pages/{slug}"
@@ -164,6 +191,14 @@ def _file_names(export: Export, journal: Journal) -> dict[str, str]:
         taken.add(name.casefold())
         names[post.id] = name
     return names
+
+
+def _id_slug(post_id: str) -> str:
+    """A name made from the post's id alone, whatever the export put in it."""
+    plain = slugify(post_id)
+    if not plain or not plain.isascii():
+        plain = hashlib.sha256(post_id.encode()).hexdigest()[:8]
+    return f"post-{plain}"
 
 
 def _from(here: str, target: str) -> str:
@@ -196,11 +231,14 @@ def _quoted(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _document(post: Post, rel: str, author: str | None, body: str, journal: Journal) -> str:
+def _document(
+    post: Post, rel: str, author: str | None, body: str, journal: Journal, export: Export
+) -> str:
     zone = journal.config.zone
+    shown = visibility(post, export)
     lines = ["---", f"title: {_quoted(post.title or '(untitled)')}"]
     if post.kind == "entry":
-        moment = (post.date or journal.now).astimezone(zone)
+        moment = dated(post, export).astimezone(zone)
         lines.append(f"date: {moment:%Y-%m-%d %H:%M}")
         if author:
             lines.append(f"author: {author}")
@@ -212,10 +250,10 @@ def _document(post: Post, rel: str, author: str | None, body: str, journal: Jour
     else:
         if post.order:
             lines.append(f"order: {max(-1000, min(post.order, 100000))}")
-    if post.visibility in _HELD:
-        lines.append(f"# {_HELD[post.visibility].capitalize()}: check it before publishing.")
+    if shown in _HELD:
+        lines.append(f"# {_HELD[shown].capitalize()}: check it before publishing.")
         lines.append("draft: true")
-    elif post.visibility == "scheduled" and post.date is not None:
+    elif shown == "scheduled" and post.date is not None:
         lines.append(f"publish_on: {post.date.astimezone(zone):%Y-%m-%d %H:%M}")
     lines.append("---")
     return "\n".join(lines) + "\n\n" + body
@@ -249,6 +287,7 @@ def _message(
     renderer: MessageRenderer,
     texts: dict[str, str],
     report: Report,
+    held: bool,
 ) -> None:
     origin = f"{export.source}:{export.site_url}:{post.id}:{comment.id}"
     key = hashlib.sha256(origin.encode()).hexdigest()[:8]
@@ -266,9 +305,11 @@ def _message(
     local = comment.date.astimezone(zone)
     slug = slugify(comment.name)[:40].rstrip("-")
     slug = slug if slug and slug.isascii() else "message"
-    folder = "guestbook" if comment.state == "approved" else "guestbook/pending"
+    published = comment.state == "approved" and not held
+    folder = "guestbook" if published else "guestbook/pending"
     name = f"{local:%Y-%m-%d}-{slug}-{key}.yaml"
-    entry_slug = rel.rsplit("/", 1)[1].removesuffix(".md")[11:]
+    stem = rel.rsplit("/", 1)[1].removesuffix(".md")
+    entry_slug = f"{stem[:4]}/{stem[5:7]}/{stem[11:]}"  # the entry's path: never ambiguous
     text = (
         f"# Brought in by `journalgen import` from a comment on the old blog ({export.source}).\n"
         f"name: {_quoted(comment.name[:100])}\n"
@@ -284,7 +325,7 @@ def _message(
         report.skipped.append(f"a comment by {comment.name} on {rel} ({reason})")
         return
     texts[f"content/{folder}/{name}"] = text
-    if comment.state == "approved":
+    if published:
         report.messages += 1
     else:
         report.waiting += 1

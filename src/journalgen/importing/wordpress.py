@@ -13,6 +13,7 @@ What becomes what (see the README's "Bringing an old blog across"):
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -97,7 +98,7 @@ def parse(root: etree._Element, path: Path) -> Export:
                 id=post_id,
                 kind="entry" if kind == "post" else "page",
                 title=text(item.find("title")).strip(),
-                date=_date(_wp_text(item, "post_date_gmt")),
+                date=_date(_wp_text(item, "post_date_gmt")) or _date(_wp_text(item, "post_date")),
                 author=authors.get(text(item.find(_DC_CREATOR)), text(item.find(_DC_CREATOR))),
                 tags=_tags(item),
                 excerpt=_excerpt(item),
@@ -118,7 +119,16 @@ def parse(root: etree._Element, path: Path) -> Export:
         attachments=tuple(attachments),
         skipped=tuple(sorted(skipped.items())),
         dropped_comments=tuple(sorted(dropped.items())),
+        exported_at=_rfc822(text(channel.find("pubDate"))),
     )
+
+
+def _rfc822(value: str) -> dt.datetime | None:
+    try:
+        moment = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _wp(element: etree._Element, name: str) -> etree._Element | None:
