@@ -5,16 +5,20 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from journalgen import config as config_module
 from journalgen import files, sources
 from journalgen.errors import JournalError
-from journalgen.guestbook_cli import existing_keys
-from journalgen.importing import blogger, exportfile, wordpress
-from journalgen.importing.convert import Uploads
-from journalgen.importing.model import Export
-from journalgen.importing.plan import REDIRECTS, Journal, Plan, Report, plan
-from journalgen.yamltext import load_mapping
+
+if TYPE_CHECKING:
+    from journalgen.importing.convert import Uploads
+    from journalgen.importing.model import Export
+    from journalgen.importing.plan import Journal, Plan, Report
+
+# The importer's modules (lxml, BeautifulSoup, markdownify) are imported when an import
+# runs: every other command starts without them.
+REDIRECTS = sources.REDIRECTS_FILE
 
 _HOW = {
     "wordpress": "In WordPress: Tools → Export → All content → Download Export File (an .xml "
@@ -72,12 +76,16 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 
 def read_export(source: str, path: Path) -> Export:
+    from journalgen.importing import blogger, exportfile, wordpress
+
     root = exportfile.read(path, _HOW[source])
     return wordpress.parse(root, path) if source == "wordpress" else blogger.parse(root, path)
 
 
 def index_uploads(folder: Path | None) -> Uploads:
     """The files under `folder` (hidden ones and links out of it left aside)."""
+    from journalgen.importing.convert import Uploads
+
     if folder is None:
         return Uploads()
     if not folder.is_dir():
@@ -102,6 +110,10 @@ def index_uploads(folder: Path | None) -> Uploads:
 
 
 def journal_state(site_dir: Path, export: Export) -> Journal:
+    from journalgen.guestbook_cli import existing_keys
+    from journalgen.importing.plan import Journal
+    from journalgen.yamltext import load_mapping
+
     config = config_module.load(site_dir)
     content = site_dir / sources.CONTENT_DIR
     present: dict[str, str] = {}
@@ -119,6 +131,8 @@ def journal_state(site_dir: Path, export: Export) -> Journal:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from journalgen.importing.plan import plan
+
     site_dir = Path(args.site)
     export_path = Path(args.export)
     config_module.load(site_dir)  # inside a journal, before reading a large export

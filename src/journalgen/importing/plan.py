@@ -27,7 +27,7 @@ from journalgen.importing.model import Comment, Export, Post
 from journalgen.redirects import valid_old_address
 from journalgen.slugs import slugify
 
-REDIRECTS = "redirects.yaml"
+REDIRECTS = sources.REDIRECTS_FILE
 """In content/: old address → the file it now is (see redirects.py)."""
 
 _HELD = {
