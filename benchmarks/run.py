@@ -17,7 +17,10 @@ and measures, median of 3 runs with min and max, each as a separate process:
 
 with the peak memory (RSS) of each process, and a cold Pelican build of the same corpus
 (its default theme, tag pages, pagination and feeds on; installed with pip into
-benchmarks/.pelican-venv on first use). Prints a Markdown table and writes the numbers as
+benchmarks/.pelican-venv on first use). Beside the cold builds, Hugo builds a site of the
+same shape (hugo.py), run by run, and the table gives journalgen ÷ Hugo for the cold build,
+for a build with the cache a deploy restores (.cache/ kept, output/ gone) and for peak
+memory. Prints a Markdown table and writes the numbers as
 JSON to benchmarks/results/. Run by hand: timings depend on the machine.
 """
 
@@ -39,6 +42,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+import hugo
 from corpus import make_corpus
 from serve_rebuild import _page_of
 
@@ -131,17 +135,45 @@ def repeat(site: Path, prepare: Callable[[int], None], name: str) -> Row:
     return summary(name, times, rss, files_rewritten=max(changed))
 
 
-def cold(site: Path) -> Row:
+def cold(site: Path, with_hugo: bool) -> list[Row]:
+    """Cold builds, each followed (with Hugo) by Hugo's cold build of the same corpus, so
+    both meet the machine in the same state; ratios are taken round by round. Then builds
+    with the cache a deploy restores (.cache/ kept, output/ gone, as on Netlify)."""
     times: list[float] = []
     rss: list[float] = []
+    hugo_times: list[float] = []
+    hugo_rss: list[float] = []
+    peer = hugo.site(site) if with_hugo else None
     for _ in range(RUNS):
         shutil.rmtree(site / "output", ignore_errors=True)
         shutil.rmtree(site / ".cache", ignore_errors=True)
         seconds, peak = journalgen_build(site)
         times.append(seconds)
         rss.append(peak)
+        if peer is not None:
+            hugo.clean(peer)
+            seconds, peak = run_process(hugo.build_command(peer))
+            hugo_times.append(seconds)
+            hugo_rss.append(peak)
     files = sum(1 for _ in (site / "output").rglob("*") if _.is_file())
-    return summary("cold build, no cache", times, rss, files=files)
+    rows = [summary("cold build, no cache", times, rss, files=files)]
+    restored: list[float] = []
+    restored_rss: list[float] = []
+    for _ in range(RUNS):
+        shutil.rmtree(site / "output", ignore_errors=True)
+        shutil.rmtree(site / ".journalgen", ignore_errors=True)  # not kept by a deploy
+        seconds, peak = journalgen_build(site)
+        restored.append(seconds)
+        restored_rss.append(peak)
+    rows.append(summary("build with the deploy cache (output/ gone)", restored, restored_rss))
+    if peer is not None:
+        hugo_files = sum(1 for _ in (peer / "public").rglob("*") if _.is_file())
+        row = summary("Hugo cold build", hugo_times, hugo_rss, files=hugo_files)
+        row["ratio_cold"] = statistics.median(a / b for a, b in zip(times, hugo_times, strict=True))
+        row["ratio_cache"] = statistics.median(restored) / statistics.median(hugo_times)
+        row["ratio_rss"] = max(rss) / max(hugo_rss)
+        rows.append(row)
+    return rows
 
 
 def edit_body(site: Path) -> Callable[[int], None]:
@@ -325,12 +357,13 @@ def pelican(site: Path) -> Row:
 # Main -------------------------------------------------------------------------------------
 
 
-def measure_size(size: int, edits: int, with_pelican: bool) -> list[Row]:
+def measure_size(size: int, edits: int, with_pelican: bool, with_hugo: bool) -> list[Row]:
     site = CORPORA / f"n{size}"
     shutil.rmtree(site, ignore_errors=True)
     shutil.rmtree(site.with_name(site.name + "-pelican"), ignore_errors=True)
+    shutil.rmtree(site.with_name(site.name + "-hugo"), ignore_errors=True)
     make_corpus(site, size)
-    rows = [cold(site)]
+    rows = cold(site, with_hugo)
     rows.append(repeat(site, lambda n: None, "rebuild, nothing changed"))
     rows.append(repeat(site, edit_body(site), "rebuild after editing one body"))
     rows.append(repeat(site, add_entry(site), "rebuild after adding one entry"))
@@ -340,6 +373,7 @@ def measure_size(size: int, edits: int, with_pelican: bool) -> list[Row]:
         rows[-1]["journalgen_speedup"] = _number(rows[-1], "median_s") / _number(
             rows[0], "median_s"
         )
+    shutil.rmtree(site.with_name(site.name + "-hugo"), ignore_errors=True)
     for row in rows:
         row["entries"] = size
         row["ms_per_entry"] = 1000 * _number(row, "median_s") / size
@@ -366,6 +400,11 @@ def table(rows: list[Row]) -> str:
             notes.append(f"{row['files']} files")
         if "journalgen_speedup" in row:
             notes.append(f"journalgen cold is {row['journalgen_speedup']:.1f}x faster")
+        if "ratio_cold" in row:
+            notes.append(
+                f"journalgen ÷ Hugo: cold {row['ratio_cold']:.2f}x, with the deploy cache "
+                f"{row['ratio_cache']:.2f}x, peak RSS {row['ratio_rss']:.2f}x"
+            )
         p95 = f"{row['p95_s']:.3f} s" if "p95_s" in row else ""
         lines.append(
             f"| {row['entries']} | {row['measure']} | {row['median_s']:.3f} s | "
@@ -387,11 +426,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--no-pelican", action="store_true", help="skip the Pelican build of the same corpus"
     )
+    parser.add_argument(
+        "--no-hugo", action="store_true", help="skip the Hugo build of the same corpus"
+    )
     args = parser.parse_args(argv)
     sizes = args.sizes_option or args.sizes or [1000, 4000]
     rows: list[Row] = []
     for size in sizes:
-        rows += measure_size(size, args.edits, not args.no_pelican)
+        rows += measure_size(size, args.edits, not args.no_pelican, not args.no_hugo)
         print(table(rows), flush=True)
         print(flush=True)
     print(table(rows))
