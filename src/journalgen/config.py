@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -528,13 +529,7 @@ def _guestbook(fields: Fields, text: str, path: Path) -> GuestbookConfig:
             f"reCAPTCHA is part of Netlify Forms, but the provider is {provider}",
             hint="Remove `recaptcha:`, or use `provider: netlify`.",
         )
-    email = group.text("email")
-    if email is not None and not _EMAIL.match(email):
-        raise group.error(
-            "email",
-            f"{excerpt(email)} is not an email address",
-            hint="Write it as family@example.org.",
-        )
+    email = _address(group, "email", _EMAIL.match)
     if provider == "email" and email is None:
         raise JournalError.at(
             path,
@@ -575,6 +570,16 @@ _EMAIL_EXAMPLE = (
 )
 
 
+def _address(group: Fields, key: str, valid: Callable[[str], object]) -> str | None:
+    """An email address setting, checked (None when it is absent)."""
+    value = group.text(key)
+    if value is not None and not valid(value):
+        raise group.error(
+            key, f"{excerpt(value)} is not an email address", hint="Write it as family@example.org."
+        )
+    return value
+
+
 def _email(fields: Fields, text: str, path: Path, guestbook: GuestbookConfig) -> EmailConfig:
     """Check the `email:` group; errors point at the line of the key inside it."""
     group = _group(fields, text, path, "email", "from, smtp_host…", _EMAIL_EXAMPLE)
@@ -590,13 +595,7 @@ def _email(fields: Fields, text: str, path: Path, guestbook: GuestbookConfig) ->
             "when you run `journalgen notify`.",
         )
     group.reject_unknown(EMAIL_KEYS)
-    sender = group.text("from")
-    if sender is not None and not is_email(sender):
-        raise group.error(
-            "from",
-            f"{excerpt(sender)} is not an email address",
-            hint="Write it as family@example.org.",
-        )
+    sender = _address(group, "from", is_email)
     user = group.text("smtp_user")
     host = group.text("smtp_host")
     if host is not None and not _HOST.match(host):
