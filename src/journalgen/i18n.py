@@ -143,7 +143,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "gb_back": "Back to the journal",
         "gb_older": "Older messages",
         "gb_newer": "Newer messages",
-        # Farewell posts, memorial mode and the book (issue 5).
+        # Farewell posts, memorial mode and the book.
         "in_memory_of": "In loving memory of {name}",
         "memorial_guestbook_title": "Memories and condolences",
         "memorial_guestbook_intro": "Share a memory of {name}, or a few words for the family.",
