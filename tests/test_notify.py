@@ -417,3 +417,14 @@ def test_the_email_password_is_refused_in_the_settings(site: SiteDir) -> None:
     assert result.returncode == 1
     assert "journalgen.yaml:13" in result.stderr  # the line of `password:`
     assert "JOURNALGEN_SMTP_PASSWORD" in result.stderr
+
+
+def test_a_password_for_a_server_that_takes_none_is_a_plain_message(site: SiteDir) -> None:
+    handler = Handler()
+    with smtp_server(handler) as port:
+        journal(site, port)
+        result = run(site, "notify", JOURNALGEN_SMTP_PASSWORD="secret")
+    assert result.returncode == 1
+    assert f"the mail server 127.0.0.1:{port} does not take a password" in result.stderr
+    assert "Traceback" not in result.stderr and "bug in journalgen" not in result.stderr
+    assert not handler.received

@@ -9,13 +9,19 @@ import hashlib
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from journalgen import config as config_module
 from journalgen import files
 from journalgen.errors import JournalError, Problem
 from journalgen.following import followers as store
-from journalgen.following import mail, notify
 from journalgen.guestbook_cli import existing_keys, move_each, read_export_file, resolve
+
+if TYPE_CHECKING:
+    from journalgen.following import mail, notify
+
+# mail.py and notify.py (the feed code, smtplib, ssl) load when notify runs, not with every
+# command.
 
 _PENDING_SHOWN = f"{store.FOLDER}/{store.PENDING}/"
 
@@ -106,7 +112,7 @@ def register(
         "follower, through your own email account (the `email:` settings; the password in "
         f"the environment variable {config_module.SMTP_PASSWORD_VARIABLE}). Run it after the "
         f"site is published. What was sent to whom is kept in {store.FOLDER}/"
-        f"{notify.RECORD_NAME}, so running it again sends nothing twice; an address the "
+        f"{store.RECORD_NAME}, so running it again sends nothing twice; an address the "
         "server refused is tried again next time. Drafts, held farewells and entries "
         "scheduled for later are never sent.",
     )
@@ -323,6 +329,7 @@ def _run_remove(args: argparse.Namespace) -> int:
 
 def _run_notify(args: argparse.Namespace) -> int:
     from journalgen.build import published_site
+    from journalgen.following import mail, notify
 
     site_dir = Path(args.site)
     config = config_module.load(site_dir)

@@ -32,6 +32,8 @@ FOLDER = "followers"
 PENDING = "pending"
 REJECTED = "rejected"
 REMOVED = "removed"
+RECORD_NAME = "sent.json"
+"""What `journalgen notify` sent to whom (notify.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,7 @@ def every_file(site_dir: Path) -> list[Path]:
 def parse(path: Path, text: str) -> Follower:
     """A follower file; its problems name the file and the line."""
     fields = Fields(load_mapping(text, path), path, "follower")
-    fields.reject_unknown(("name", "email", "asked", "added"))
+    fields.reject_unknown(("name", "email", "asked"))
     name = " ".join(fields.required_text("name", hint="Add a line such as `name: Ruth`.").split())
     email = fields.required_text("email", hint="Add a line such as `email: ruth@example.org`.")
     if not is_email(email):

@@ -41,7 +41,7 @@ from journalgen.following import followers as followers_module
 from journalgen.following.followers import Follower
 from journalgen.site import Site
 
-RECORD_NAME = "sent.json"
+RECORD_NAME = followers_module.RECORD_NAME
 FIRST_RUN_DAYS = 7
 TIMEOUT_SECONDS = 60
 
@@ -249,34 +249,18 @@ _LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
 
 def connect(email: EmailConfig, password: str | None) -> smtplib.SMTP:
     """A connection to the family's mail server, encrypted as the settings say and logged
-    in when a password is given. Problems become messages that say what to change."""
+    in when a password is given. Problems become messages that say what to change (and
+    leave no connection open)."""
+    problems = check_settings(email)
+    if problems or email.smtp_host is None:
+        raise JournalError(problems)
     host = email.smtp_host
-    if host is None:
-        raise _settings_error("`email:` has no `smtp_host`")
     where = f"{host}:{email.port}"
-    context = ssl.create_default_context()
+    server: smtplib.SMTP | None = None
     try:
-        server: smtplib.SMTP
-        if email.security == "ssl":
-            server = smtplib.SMTP_SSL(host, email.port, timeout=TIMEOUT_SECONDS, context=context)
-        else:
-            server = smtplib.SMTP(host, email.port, timeout=TIMEOUT_SECONDS)
-            server.ehlo()
-            if email.security == "starttls":
-                if not server.has_extn("starttls"):
-                    server.close()
-                    raise JournalError.at(
-                        None,
-                        f"the mail server {where} does not offer encryption (STARTTLS)",
-                        hint="Check smtp_host and smtp_port in journalgen.yaml: most "
-                        "providers take `security: starttls` on port 587 or "
-                        "`security: ssl` on port 465.",
-                    )
-                server.starttls(context=context)
-                server.ehlo()
+        server = _open(email, host, where)
         if password:
             if email.security == "none" and host not in _LOOPBACK:
-                server.close()
                 raise JournalError.at(
                     None,
                     f"journalgen will not send your password to {host} unencrypted",
@@ -284,27 +268,67 @@ def connect(email: EmailConfig, password: str | None) -> smtplib.SMTP:
                 )
             server.login(email.user or "", password)
         return server
-    except smtplib.SMTPAuthenticationError as err:
-        raise JournalError.at(
+    except BaseException as err:
+        if server is not None:
+            server.close()
+        raise _problem(err, host, where) from err
+
+
+def _open(email: EmailConfig, host: str, where: str) -> smtplib.SMTP:
+    context = ssl.create_default_context()
+    if email.security == "ssl":
+        return smtplib.SMTP_SSL(host, email.port, timeout=TIMEOUT_SECONDS, context=context)
+    server = smtplib.SMTP(host, email.port, timeout=TIMEOUT_SECONDS)
+    try:
+        server.ehlo()
+        if email.security == "starttls":
+            if not server.has_extn("starttls"):
+                raise JournalError.at(
+                    None,
+                    f"the mail server {where} does not offer encryption (STARTTLS)",
+                    hint="Check smtp_host and smtp_port in journalgen.yaml: most providers "
+                    "take `security: starttls` on port 587 or `security: ssl` on port 465.",
+                )
+            server.starttls(context=context)
+            server.ehlo()
+    except BaseException:
+        server.close()
+        raise
+    return server
+
+
+def _problem(err: BaseException, host: str, where: str) -> BaseException:
+    """What the person is told when the connection or login fails."""
+    if isinstance(err, JournalError | KeyboardInterrupt):
+        return err
+    if isinstance(err, smtplib.SMTPAuthenticationError):
+        return JournalError.at(
             None,
             f"the mail server {where} refused the user name or password "
             f"({err.smtp_code} {_words(err.smtp_error)})",
-            hint=f"Check `smtp_user` in journalgen.yaml and {SMTP_PASSWORD_VARIABLE}. Gmail, "
-            "Outlook and iCloud want an app password made for journalgen, not your usual one.",
-        ) from err
-    except ssl.SSLCertVerificationError as err:
-        raise JournalError.at(
+            hint=f"Check `smtp_user` in journalgen.yaml and {SMTP_PASSWORD_VARIABLE}. Gmail "
+            "and iCloud want an app password made for journalgen, not your usual one.",
+        )
+    if isinstance(err, smtplib.SMTPNotSupportedError):
+        return JournalError.at(
+            None,
+            f"the mail server {where} does not take a password ({err})",
+            hint=f"Unset {SMTP_PASSWORD_VARIABLE}, or check smtp_host and smtp_port.",
+        )
+    if isinstance(err, ssl.SSLCertVerificationError):
+        return JournalError.at(
             None,
             f"the mail server {where} could not prove it is {host} ({err.verify_message})",
             hint="Check smtp_host: it must be the name your provider gives, exactly.",
-        ) from err
-    except (ssl.SSLError, smtplib.SMTPException, OSError) as err:
-        raise JournalError.at(
+        )
+    if isinstance(err, ssl.SSLError | smtplib.SMTPException | OSError):
+        return JournalError.at(
             None,
             f"could not reach the mail server {where} ({err})",
             hint="Check smtp_host, smtp_port and security in journalgen.yaml, and that "
             "this computer is online.",
-        ) from err
+        )
+    return err
 
 
 def _bytes(reason: bytes | str) -> bytes:
@@ -313,16 +337,6 @@ def _bytes(reason: bytes | str) -> bytes:
 
 def _words(reason: bytes | str) -> str:
     return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else reason
-
-
-def _settings_error(message: str) -> JournalError:
-    return JournalError.at(
-        None,
-        message,
-        hint="Add the `email:` group to journalgen.yaml (see `Sending updates by email` in "
-        "the README):\n    email:\n      from: family@example.org\n"
-        "      smtp_host: smtp.example.org",
-    )
 
 
 def check_settings(email: EmailConfig) -> list[Problem]:

@@ -135,41 +135,46 @@ def _run(args: argparse.Namespace) -> int:
 
     site_dir = Path(args.site)
     export_path = Path(args.export)
+    uploads_dir = Path(args.uploads) if args.uploads else None
     config_module.load(site_dir)  # inside a journal, before reading a large export
     export = read_export(args.source, export_path)
-    uploads = index_uploads(Path(args.uploads) if args.uploads else None)
+    uploads = index_uploads(uploads_dir)
     journal = journal_state(site_dir, export)
     made = plan(export, journal, uploads, args.force)
-    photo_conflicts = _photo_conflicts(
-        site_dir, made, Path(args.uploads) if args.uploads else None, args.force
-    )
-    made.report.conflicts.extend(photo_conflicts)
+    copies = _photo_copies(site_dir, made, uploads_dir, args.force, made.report)
     if not args.dry_run:
-        _write(site_dir, made, Path(args.uploads) if args.uploads else None, photo_conflicts)
+        _write(site_dir, made, copies)
     print(summary(made.report, export, args, written=not args.dry_run))
     return 0
 
 
-def _photo_conflicts(site_dir: Path, made: Plan, uploads: Path | None, force: bool) -> list[str]:
-    conflicts = []
-    for rel, found in made.photos.items():
+def _photo_copies(
+    site_dir: Path, made: Plan, uploads: Path | None, force: bool, report: Report
+) -> dict[Path, bytes]:
+    """The photos to copy (target → bytes): new ones, and different ones with --force.
+    The same file already here is left alone; a different one is reported, not replaced."""
+    copies: dict[Path, bytes] = {}
+    report.photos = 0
+    for rel, found in sorted(made.photos.items()):
+        if uploads is None:
+            continue
         target = site_dir / rel
-        known = target.exists() and uploads is not None and not force
-        if known and uploads is not None and target.read_bytes() != (uploads / found).read_bytes():
-            conflicts.append(rel)
-    return conflicts
+        data = (uploads / found).read_bytes()
+        before = target.read_bytes() if target.exists() else None
+        if before == data:
+            report.unchanged += 1
+        elif before is not None and not force:
+            report.conflicts.append(rel)
+        else:
+            copies[target] = data
+            report.photos += 1
+    return copies
 
 
-def _write(site_dir: Path, made: Plan, uploads: Path | None, skip: list[str]) -> None:
+def _write(site_dir: Path, made: Plan, copies: dict[Path, bytes]) -> None:
     """Photos first, then the texts that show them, then the settings: a run stopped half
     way leaves files that build, and running it again finishes it."""
-    for rel, found in sorted(made.photos.items()):
-        target = site_dir / rel
-        if rel in skip or uploads is None:
-            continue
-        data = (uploads / found).read_bytes()
-        if target.exists() and target.read_bytes() == data:
-            continue
+    for target, data in copies.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         files.write_whole(target, data)
     content = (site_dir / sources.CONTENT_DIR).resolve()

@@ -166,7 +166,6 @@ def plan(export: Export, journal: Journal, uploads: Uploads, force: bool) -> Pla
                 _message(comment, post, rel, export, journal, renderer, texts, report, held)
     if redirects != dict(journal.redirects):
         _put(texts, report, journal, f"content/{REDIRECTS}", _redirects_text(redirects), True)
-    report.photos = len(photos)
     report.authors = [f"{key} ({name})" for name, key in new_authors.items()]
     return Plan(texts, photos, {k: n for n, k in new_authors.items()}, report)
 
