@@ -114,7 +114,7 @@ def test_ids_never_clash_and_every_fragment_link_has_its_target(site: SiteDir) -
     assert set(book.fragments) <= set(book.ids), set(book.fragments) - set(book.ids)
     for entry in ("first", "second", "third"):
         prefix = f"e-2026-11-{entry}--"
-        assert {prefix + name for name in ("plan", "details", "fn1", "fnref1", "mine")} <= set(
+        assert {prefix + name for name in ("plan", "details", "fn-1", "fnref-1", "mine")} <= set(
             book.ids
         )
     # An entry's own headings sit one level below its title.

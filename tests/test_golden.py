@@ -109,7 +109,7 @@ def test_expected_output_shows_what_readers_should_see() -> None:
     news = files["2026/10/the-news/index.html"].decode()
     assert "<table>" in news
     assert 'class="footnotes"' in news
-    assert "<s>Do not bring flowers</s>" in news
+    assert "<del>Do not bring flowers</del>" in news
     cafe = files["2026/10/cafe/index.html"].decode()
     assert "<h1>Café, crème brûlée &amp; Grüße from Zoë</h1>" in cafe
     garden = files["2026/11/garden/index.html"].decode()

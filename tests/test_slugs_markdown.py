@@ -82,13 +82,13 @@ def test_table() -> None:
 
 def test_footnote() -> None:
     html = render("Scans on Tuesday.[^1]\n\n[^1]: At the children's hospital.\n")
-    assert '<a href="#fn1" id="fnref1">[1]</a>' in html
-    assert '<li id="fn1" class="footnote-item"><p>At the children' in html
-    assert 'href="#fnref1"' in html
+    assert '<sup class="footnote-ref"><a href="#fn-1" id="fnref-1">[1]</a></sup>' in html
+    assert '<li id="fn-1">\n<p>At the children' in html
+    assert 'href="#fnref-1" class="footnote-backref"' in html
 
 
 def test_strikethrough() -> None:
-    assert "<s>flowers</s>" in render("No ~~flowers~~ please.\n")
+    assert "<del>flowers</del>" in render("No ~~flowers~~ please.\n")
 
 
 def test_heading_anchors_are_unique_ids() -> None:
@@ -147,7 +147,7 @@ def test_summary_has_no_footnote_markers_or_ids_to_clash_on_the_home_page() -> N
     assert "footnote" not in found.summary_html
     assert "id=" not in found.summary_html
     assert "It starts." in found.summary_html
-    assert 'id="fnref1"' in found.body_html and 'id="plan"' in found.body_html
+    assert 'id="fnref-1"' in found.body_html and 'id="plan"' in found.body_html
 
 
 def test_summaries_and_anchors_in_the_built_site(site: SiteDir) -> None:

@@ -23,11 +23,10 @@ import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 import jinja2
-import markdown_it
-import mdit_py_plugins
 
 from journalgen import __version__, render, safestore, sources
 from journalgen.config import SiteConfig
@@ -72,9 +71,8 @@ their bytes are part of every key."""
 def _code_digest() -> str:
     """What the parse of a file depends on besides the file and the settings."""
     digest = hashlib.sha256()
-    for part in (PARSE_CACHE_FORMAT, __version__, markdown_it.__version__):
+    for part in (PARSE_CACHE_FORMAT, __version__, metadata.version("comrak")):
         digest.update(part.encode() + b"\0")
-    digest.update(str(getattr(mdit_py_plugins, "__version__", "")).encode() + b"\0")
     here = Path(__file__).parent
     for name in _PARSING_MODULES:
         digest.update((here / name).read_bytes())

@@ -22,12 +22,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
 
 FENCE_INFO = "gallery"
 """The word after the three backticks that makes a code block a gallery."""
@@ -82,21 +78,6 @@ def to_html(items: Sequence[GalleryItem]) -> str:
 def _attr(path: str) -> str:
     """A path as an attribute value: spaces escaped as in a URL, then HTML-escaped."""
     return html.escape(path.replace(" ", "%20"))
-
-
-def install(md: MarkdownIt) -> None:
-    """Make `md` render gallery blocks; other fenced blocks are rendered as before."""
-    renderer = md.renderer
-    assert isinstance(renderer, RendererHTML)
-    default: Callable[..., str] = renderer.rules["fence"]
-
-    def render(self: Any, tokens: Any, index: int, options: Any, env: Any) -> str:
-        token = tokens[index]
-        if token.info.strip().lower() != FENCE_INFO:
-            return default(tokens, index, options, env)
-        return to_html(parse_lines(token.content))
-
-    md.add_render_rule("fence", render)
 
 
 def from_front_matter(value: object) -> list[GalleryItem] | str:

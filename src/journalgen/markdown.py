@@ -1,5 +1,5 @@
-"""Markdown to HTML with markdown-it-py: CommonMark plus tables, footnotes, strikethrough
-and heading anchors. Relative links are resolved against the file they are written in."""
+"""Markdown to HTML with comrak: CommonMark plus tables, footnotes, strikethrough and
+heading anchors. Relative links are resolved against the file they are written in."""
 
 from __future__ import annotations
 
@@ -7,15 +7,12 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import unescape
 from urllib.parse import quote, unquote, urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.footnote import footnote_plugin
+import comrak
 
-from journalgen import sanitize
-from journalgen.gallery import install as install_gallery
+from journalgen import gallery, sanitize
 from journalgen.htmlrewrite import UrlTransform, is_dangerous_url, rewrite_urls
 
 CONTENT_LINK = "journalgen:"
@@ -24,8 +21,6 @@ site is known (see `site.resolve_links`)."""
 
 MAX_NESTING = 40
 """Blocks nested deeper than this (lists in lists in quotes…) are refused with a message."""
-
-_MORE = re.compile(r"^<!--\s*more\s*-->\s*$", re.IGNORECASE)
 
 
 _DESTINATION = re.compile(r"(!?\[[^\]\n]*\])\(((?:[^()\n]|\([^()\n]*\))*)\)")
@@ -53,19 +48,25 @@ def typed_paths(
     if "](" not in text:
         return text, ()
     lines = text.split("\n")
-    wanted = [n for n, line in enumerate(lines) if "](" in line]
-    skip = code_lines(text) if wanted else set()
     local: list[tuple[int, str]] = []
-    for number in wanted:
-        if number in skip:
-            continue
-        parts = re.split(r"(`+[^`]*`+)", lines[number])  # inline code stays as written
-        for index in range(0, len(parts), 2):
-            parts[index] = _DESTINATION.sub(
-                lambda m, n=number: _typed(m, n + 1, local), parts[index]
-            )
-        lines[number] = "".join(parts)
+    made = {n: _typed_line(line, n, local) for n, line in enumerate(lines) if "](" in line}
+    if not local and all(made[n] == lines[n] for n in made):
+        return text, ()  # nothing to change: no need to know where code is
+    skip = code_lines(text)
+    local = [(line, path) for line, path in local if line - 1 not in skip]
+    for number, line in made.items():
+        if number not in skip:
+            lines[number] = line
     return "\n".join(lines), tuple(local)
+
+
+def _typed_line(line: str, number: int, local: list[tuple[int, str]]) -> str:
+    """One line (0-based `number`) with its destinations typed; inline code stays as
+    written."""
+    parts = re.split(r"(`+[^`]*`+)", line)
+    for index in range(0, len(parts), 2):
+        parts[index] = _DESTINATION.sub(lambda m: _typed(m, number + 1, local), parts[index])
+    return "".join(parts)
 
 
 def _typed(match: re.Match[str], line: int, local: list[tuple[int, str]]) -> str:
@@ -100,16 +101,31 @@ class Rendered:
 
 
 class MarkdownRenderer:
-    """A configured markdown-it parser; build it once, render many documents."""
+    """comrak (CommonMark in Rust) with tables, footnotes and strikethrough, and
+    journalgen's additions made in one pass over its HTML (`_Shape`): heading ids, table
+    alignment as classes, galleries, the summary and the nesting check. Build it once,
+    render many documents."""
 
     def __init__(self) -> None:
-        self.md = (
-            MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "maxNesting": MAX_NESTING})
-            .enable(["table", "strikethrough"])
-            .use(footnote_plugin)
-            .use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_id)
-        )
-        install_gallery(self.md)  # ```gallery blocks (gallery.py)
+        self._extensions = comrak.ExtensionOptions()
+        self._extensions.table = True
+        self._extensions.strikethrough = True
+        self._extensions.footnotes = True
+        self._parse = comrak.ParseOptions()
+        self._options = comrak.RenderOptions()
+        self._options.unsafe_ = True  # the writer's HTML is kept, then sanitized (below)
+        self._options.sourcepos = True  # tells Markdown's blocks from the writer's HTML
+
+    def _html(self, text: str) -> str:
+        return comrak.render_markdown(text, self._extensions, self._parse, self._options)
+
+    @staticmethod
+    def commonmark(text: str) -> str:
+        """`text` as the CommonMark spec says, by the same engine: no extensions, none of
+        journalgen's additions, the writer's HTML kept as written."""
+        options = comrak.RenderOptions()
+        options.unsafe_ = True
+        return comrak.render_markdown(text, None, None, options)
 
     def render(
         self,
@@ -122,11 +138,10 @@ class MarkdownRenderer:
         """Render `text`, the body of the file at `content_rel` (a path inside `content/`);
         its HTML is sanitized unless `raw_html` (`allow_unsafe_html: true`). `labels`: what
         a screen reader calls a code block and a table that scroll sideways."""
-        env: dict[str, object] = {}
-        text, local = typed_paths(text, self._code_lines)
-        tokens = self.md.parse(text, env)
-        _align_with_classes(tokens)
-        summary_tokens = _summary_tokens(tokens)
+        text, local = typed_paths(text, code_lines)
+        shape = _Shape(self._html(text))
+        if shape.too_deep_at is not None:
+            return Rendered("", "", (), shape.too_deep_at, local)
         links: list[str] = []
         resolve = _resolver(content_rel, links)
         clean = (lambda html: html) if raw_html else sanitize.clean
@@ -134,30 +149,11 @@ class MarkdownRenderer:
         def safe(html: str) -> str:
             return scrollable(clean(html), labels)
 
-        body = rewrite_urls(safe(self.md.renderer.render(tokens, self.md.options, env)), resolve)
-        if summary_tokens is None:
-            summary = ""
-        else:
-            summary = rewrite_urls(
-                _for_listing(safe(self.md.renderer.render(summary_tokens, self.md.options, env))),
-                resolve,
-            )
-        too_deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
-        too_deep_at = None
-        if too_deep is not None:
-            with_map = next(
-                (t for t in reversed(tokens[: tokens.index(too_deep) + 1]) if t.map), None
-            )
-            too_deep_at = with_map.map[0] + 1 if with_map and with_map.map else 1
-        return Rendered(body, summary, tuple(dict.fromkeys(links)), too_deep_at, local)
-
-    def _code_lines(self, text: str) -> set[int]:
-        """The lines (0-based) of code blocks and raw HTML blocks in `text`."""
-        found: set[int] = set()
-        for token in self.md.parse(text):
-            if token.type in ("fence", "code_block", "html_block") and token.map:
-                found.update(range(token.map[0], token.map[1]))
-        return found
+        body = rewrite_urls(safe(shape.html), resolve)
+        summary = ""
+        if shape.summary is not None:
+            summary = rewrite_urls(_for_listing(safe(shape.summary)), resolve)
+        return Rendered(body, summary, tuple(dict.fromkeys(links)), None, local)
 
     def render_inline(self, text: str) -> str:
         """A one-line summary written in front matter."""
@@ -167,13 +163,130 @@ class MarkdownRenderer:
         self, text: str, content_rel: str | None, *, raw_html: bool = False
     ) -> tuple[str, tuple[str, ...]]:
         """A one-line summary written in front matter of the file at `content_rel`, and the
-        content paths it links to (resolved like the body's, so they work on every page)."""
+        content paths it links to (resolved like the body's, so they work on every page).
+        Only inline Markdown counts: `# 1` or `- well` at its start stay as written."""
         links: list[str] = []
-        inline = self.md.renderInline(text)
+        made = _SOURCEPOS.sub("", self._html(_inline_only(text)))
+        if made.startswith("<p>") and made.endswith("</p>\n") and made.count("<p>") == 1:
+            made = made[3:-5]
         html = rewrite_urls(
-            inline if raw_html else sanitize.clean(inline), _resolver(content_rel, links)
+            made if raw_html else sanitize.clean(made), _resolver(content_rel, links)
         )
         return html, tuple(dict.fromkeys(links))
+
+
+_BLOCK_START = re.compile(
+    r"^(?:[#>+]|[-*_](?=[ \t\-*_]|$)|\d{1,9}[.)](?=[ \t]|$)|`{3}|~{3}|\[[^\]]*\]:)"
+)
+"""What would make a line a heading, quote, list, rule, code block or link definition."""
+
+
+def _inline_only(text: str) -> str:
+    """`text` as one paragraph: lines joined, and a block marker at its start escaped."""
+    line = " ".join(part.strip() for part in text.splitlines()).strip()
+    if _BLOCK_START.match(line) is None:
+        return line
+    digits = len(line) - len(line.lstrip("0123456789"))
+    return line[:digits] + "\\" + line[digits:]
+
+
+_SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')
+_POSITIONED = re.compile(
+    r"<(?P<tag>blockquote|ul|ol|li|p|section|h[1-6]|pre)"
+    r' data-sourcepos="(?P<a>\d+):(?P<b>\d+)-(?P<c>\d+):(?P<d>\d+)"'
+)
+_CONTAINERS = {"blockquote": 1, "ul": 1, "ol": 1, "li": 1, "section": 1}
+_MORE_LINE = re.compile(r"^<!--\s*more\s*-->[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_HEADING = re.compile(r'<h([2-4]) data-sourcepos="[^"]*">(.*?)</h\1>', re.DOTALL)
+_GALLERY = re.compile(
+    r'<pre data-sourcepos="[^"]*"><code class="language-gallery">(.*?)</code></pre>\n',
+    re.DOTALL | re.IGNORECASE,
+)
+_ALIGN = re.compile(r'<(t[hd]) align="(left|center|right)">')
+_FOOTNOTE_DATA = re.compile(
+    r' data-footnote[\w-]*(?:="[^"]*")?| aria-label="Back to reference [^"]*"'
+)
+_FOOTNOTE_NUMBER = re.compile(r'(<sup class="footnote-ref"><a [^>]*>)(\d+)</a></sup>')
+"""A footnote's number is shown in brackets: `[1]` is easier to tap than a lone `1`. The
+way back (↩) gets U+FE0E, so that phones draw it as text, not as an emoji."""
+_FOOTNOTES = '<hr class="footnotes-sep">\n<section class="footnotes">'
+_TAG = re.compile(r"<[^>]*>")
+
+
+class _Shape:
+    """comrak's HTML (with source positions) made journalgen's: `html`, `summary` (before
+    `<!-- more -->`, else the first paragraph outside any list or quote; None if neither)
+    and `too_deep_at` (the line where lists and quotes nest `MAX_NESTING` deep)."""
+
+    def __init__(self, html: str) -> None:
+        self.too_deep_at: int | None = None
+        self.summary: str | None = None
+        first: tuple[int, int] | None = None
+        open_until: list[tuple[int, int]] = []  # where each enclosing list or quote ends
+        for found in _POSITIONED.finditer(html):
+            start = (int(found["a"]), int(found["b"]))
+            while open_until and open_until[-1] < start:
+                open_until.pop()
+            tag = found["tag"]
+            if tag in _CONTAINERS:
+                open_until.append((int(found["c"]), int(found["d"])))
+                if len(open_until) >= MAX_NESTING - 2:
+                    self.too_deep_at = start[0]
+                    break
+            elif tag == "p" and first is None and not open_until:
+                end = html.find("</p>", found.end())
+                first = (found.start(), len(html) if end < 0 else end + len("</p>\n"))
+        more = _MORE_LINE.search(html)
+        if more is not None:
+            self.summary = self._finish(html[: more.start()])
+        elif first is not None:
+            self.summary = self._finish(html[first[0] : first[1]])
+        self.html = self._finish(html)
+
+    @staticmethod
+    def _finish(html: str) -> str:
+        html = _GALLERY.sub(lambda m: gallery.to_html(gallery.parse_lines(unescape(m[1]))), html)
+        if "<h" in html:
+            html = _headings(html)
+        html = _SOURCEPOS.sub("", html)
+        if "align=" in html:
+            html = _ALIGN.sub(r'<\1 class="align-\2">', html)
+        if "data-footnote" in html:
+            html = _FOOTNOTE_DATA.sub("", html)
+            html = _FOOTNOTE_NUMBER.sub(r"\1[\2]</a></sup>", html)
+            html = html.replace('<section class="footnotes">', _FOOTNOTES, 1)
+            html = html.replace(
+                'class="footnote-backref">\u21a9', 'class="footnote-backref">\u21a9\ufe0e'
+            )
+        return html
+
+
+def _headings(html: str) -> str:
+    """Headings of levels 2 to 4 get an id made from their words, unique in the page."""
+    taken: set[str] = set()
+
+    def with_id(match: re.Match[str]) -> str:
+        made = wanted = heading_id(unescape(_TAG.sub("", match[2])))
+        number = 1
+        while made in taken:
+            made = f"{wanted}-{number}"
+            number += 1
+        taken.add(made)
+        return f'<h{match[1]} id="{made}">{match[2]}</h{match[1]}>'
+
+    return _HEADING.sub(with_id, html)
+
+
+def code_lines(text: str) -> set[int]:
+    """The lines (0-based) of code blocks and raw HTML blocks in `text` (markdown-it's block
+    parser, loaded only for the few texts `typed_paths` has something to change in)."""
+    from markdown_it import MarkdownIt
+
+    found: set[int] = set()
+    for token in MarkdownIt("commonmark").parse(text):
+        if token.type in ("fence", "code_block", "html_block") and token.map:
+            found.update(range(token.map[0], token.map[1]))
+    return found
 
 
 def _resolver(content_rel: str | None, links: list[str]) -> UrlTransform:
@@ -269,7 +382,7 @@ def scrollable(html: str, labels: tuple[str, str]) -> str:
 
 
 _FOOTNOTE_REF = re.compile(
-    r'<sup class="footnote-ref"><a href="#fn\d+(?::\d+)?" id="fnref[^"]*">.*?</a></sup>'
+    r'<sup class="footnote-ref"><a href="#fn-[^"]*" id="fnref-[^"]*">.*?</a></sup>'
 )
 _ID_ATTRIBUTE = re.compile(r'\sid="[^"]*"')
 
@@ -278,25 +391,3 @@ def _for_listing(summary_html: str) -> str:
     """A summary is shown beside others (home page, feeds): drop its footnote markers (the
     notes are not there) and its ids (they would repeat on the page and clash)."""
     return _ID_ATTRIBUTE.sub("", _FOOTNOTE_REF.sub("", summary_html))
-
-
-def _align_with_classes(tokens: list[Token]) -> None:
-    """Table column alignment as a class, not a `style` attribute, which a strict
-    Content-Security-Policy (no 'unsafe-inline') would block."""
-    for token in tokens:
-        if token.type in ("th_open", "td_open"):
-            style = str(token.attrs.pop("style", ""))
-            if style.startswith("text-align:"):
-                token.attrSet("class", "align-" + style.removeprefix("text-align:"))
-
-
-def _summary_tokens(tokens: list[Token]) -> list[Token] | None:
-    for index, token in enumerate(tokens):
-        if token.type == "html_block" and _MORE.match(token.content.strip()):
-            return tokens[:index]
-    for index, token in enumerate(tokens):
-        if token.type == "paragraph_open" and token.level == 0:
-            for end in range(index, len(tokens)):
-                if tokens[end].type == "paragraph_close" and tokens[end].level == 0:
-                    return tokens[index : end + 1]
-    return None
