@@ -241,22 +241,22 @@ def test_a_rebuild_with_nothing_changed_rewrites_no_file(tmp_path: Path) -> None
     assert after == before
 
 
-def test_parsing_on_two_cores_gives_the_same_site(
+def test_parsing_and_rendering_on_two_cores_give_the_same_site(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     journal = Journal()
-    for _ in range(parallel.MIN_FILES + 10):
+    for _ in range(parallel.MIN_ITEMS + 10):
         journal.add()
     journal.write(tmp_path)
     build(BuildOptions(tmp_path, tmp_path / "output", now=NOW), BuildCache())
-    monkeypatch.setattr(parallel, "MIN_FILES", 10**9)  # one process
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 10**9)  # one process
     build(BuildOptions(tmp_path, tmp_path / "one", now=NOW), BuildCache())
     assert files(tmp_path / "output") == files(tmp_path / "one")
 
 
 def test_parsing_on_two_cores_reports_every_mistake(tmp_path: Path) -> None:
     journal = Journal()
-    for _ in range(parallel.MIN_FILES + 10):
+    for _ in range(parallel.MIN_ITEMS + 10):
         journal.add()
     journal.write(tmp_path)
     for name in ("e3.md", "e150.md"):

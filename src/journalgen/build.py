@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -199,6 +200,7 @@ def _counted(outputs: Iterable[Output | Kept]) -> Iterator[Output | Kept]:
 
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no watching thread: pages are rendered on two cores by forking
     with tqdm(outputs, unit=" files", desc="Pages", delay=2, file=sys.stderr, leave=False) as bar:
         for output in bar:
             bar.set_postfix_str(printable(output.path), refresh=False)
@@ -231,17 +233,28 @@ def parse_sources(
 
     cache.begin(config)
     missing = cache.missing(found)
-    premade = parallel.parse_many(missing, config) if len(missing) >= parallel.MIN_FILES else {}
+    renderer = cache.renderer
+
+    def attempt(source: sources.Source) -> Entry | Page | tuple[Problem, ...]:
+        try:
+            if source.kind == "entry":
+                return parse_entry(source, config, renderer)
+            return parse_page(source, config, renderer)
+        except JournalError as err:
+            return tuple(err.problems)
+
+    premade: dict[str, Entry | Page | tuple[Problem, ...]] = {}
+    if len(missing) >= parallel.MIN_ITEMS:
+        work = [functools.partial(attempt, source) for source in missing]
+        premade = {missing[index].rel: made for index, made in parallel.spread(work)}
 
     def parse(source: sources.Source) -> Entry | Page:
         made = premade.pop(source.rel, None)
+        if made is None:
+            made = attempt(source)
         if isinstance(made, tuple):
             raise JournalError(made)
-        if made is not None:
-            return made
-        if source.kind == "entry":
-            return parse_entry(source, config, cache.renderer)
-        return parse_page(source, config, cache.renderer)
+        return made
 
     entries: list[Entry] = []
     pages: list[Page] = []

@@ -1,57 +1,123 @@
-"""Parse many sources at once on two processor cores (a cold build of a large journal).
+"""Work spread over two processor cores: parsing the files and rendering the pages of a
+large journal.
 
-Only `build.parse_sources` calls this, and only for the files no cache holds; each file is
-parsed by the same pure functions as in one process, so the results are identical.
+The build's process forks a copy of itself, which already holds everything the work needs
+(the parsed journal, the compiled templates: nothing is imported or sent to it). Both take
+chunks of the work in turn from a shared counter until none is left; the copy sends its
+results back as it makes them, and the build hands them on as they arrive (to the writer,
+the only one that writes). Each piece of work is the same pure function as in one process,
+so the results are identical; only their order differs, which is why each comes with its
+index.
+
+Used only where forking is safe and pays: on Linux, with at least two cores available,
+when the process runs no other thread (`journalgen serve` and `watch` do: they work in one
+process), and for at least `MIN_ITEMS` pieces of work. A chunk the copy could not finish
+(an error, or the copy killed) is done again by the build itself, so an error is raised
+where it would be in one process.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
 
-from journalgen.config import SiteConfig
-from journalgen.entries import Entry, Page, parse_entry, parse_page
-from journalgen.errors import JournalError, Problem
-from journalgen.markdown import MarkdownRenderer
-from journalgen.sources import Source
+T = TypeVar("T")
 
-MIN_FILES = 200
-"""Fewer files than this are parsed in the build's own process: starting a worker costs
-about half a second."""
+MIN_ITEMS = 200
+"""Less work than this is done in one process (forking and sending back cost more)."""
 
-WORKERS = 2
-CHUNK = 100
-"""Files sent to a worker at a time (small enough for both cores to finish together)."""
-
-Parsed = Entry | Page | tuple[Problem, ...]
-"""A parse, or the problems that stopped it."""
+CHUNK = 16
+"""Pieces of work taken at a time: small, so that both cores finish together."""
 
 
-def parse_many(sources: Sequence[Source], config: SiteConfig) -> dict[str, Parsed]:
-    """Every source's parse (or its problems), keyed by its path in content/."""
-    import multiprocessing  # here: most builds parse too few files to need it
-    from concurrent.futures import ProcessPoolExecutor
-
-    chunks = [sources[start : start + CHUNK] for start in range(0, len(sources), CHUNK)]
-    context = multiprocessing.get_context("spawn")
-    found: dict[str, Parsed] = {}
-    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
-        for chunk, results in zip(
-            chunks, pool.map(_parse_chunk, [config] * len(chunks), chunks), strict=True
-        ):
-            for source, result in zip(chunk, results, strict=True):
-                found[source.rel] = result
-    return found
+def can_fork() -> bool:
+    """True where `spread` uses a second core."""
+    if sys.platform != "linux" or threading.active_count() != 1:
+        return False
+    return len(os.sched_getaffinity(0)) >= 2
 
 
-def _parse_chunk(config: SiteConfig, sources: Sequence[Source]) -> list[Parsed]:
-    renderer = MarkdownRenderer()
-    results: list[Parsed] = []
-    for source in sources:
+def spread(work: Sequence[Callable[[], T]]) -> Iterator[tuple[int, T]]:
+    """`(index, work[index]())` for every piece of work, in no particular order."""
+    if len(work) < MIN_ITEMS or not can_fork():
+        for index, make in enumerate(work):
+            yield index, make()
+        return
+    yield from _Spread(work).run()
+
+
+class _Spread:
+    def __init__(self, work: Sequence[Callable[[], Any]]) -> None:
+        import multiprocessing
+
+        self.work = work
+        self.chunks = -(-len(work) // CHUNK)
+        self.context = multiprocessing.get_context("fork")
+        self.counter = self.context.Value("q", 0)
+
+    def claim(self) -> int | None:
+        """The next chunk nobody has taken, if any."""
+        with self.counter.get_lock():
+            chunk = int(self.counter.value)
+            if chunk >= self.chunks:
+                return None
+            self.counter.value = chunk + 1
+        return chunk
+
+    def part(self, chunk: int) -> range:
+        return range(chunk * CHUNK, min(len(self.work), (chunk + 1) * CHUNK))
+
+    def run(self) -> Iterator[tuple[int, Any]]:
+        receive, send = self.context.Pipe(duplex=False)
+        sys.stdout.flush()  # else the copy would write out what is waiting there again
+        sys.stderr.flush()
+        child = self.context.Process(target=self._child, args=(send,), daemon=True)
+        child.start()
+        send.close()
+        done: set[int] = set()
+        talking = True  # until the copy has sent everything (or stopped)
         try:
-            if source.kind == "entry":
-                results.append(parse_entry(source, config, renderer))
-            else:
-                results.append(parse_page(source, config, renderer))
-        except JournalError as err:
-            results.append(tuple(err.problems))
-    return results
+            while (chunk := self.claim()) is not None:
+                for index in self.part(chunk):
+                    yield index, self.work[index]()
+                done.add(chunk)
+                while talking and receive.poll():  # what the copy made meanwhile
+                    got, talking = self._received(receive, done)
+                    yield from got
+            while talking and len(done) < self.chunks:
+                got, talking = self._received(receive, done)
+                yield from got
+            for chunk in range(self.chunks):
+                if chunk not in done:  # the copy failed on it, or stopped
+                    for index in self.part(chunk):
+                        yield index, self.work[index]()
+        finally:
+            receive.close()
+            if child.is_alive():
+                child.terminate()
+            child.join()
+
+    def _received(self, receive: Connection, done: set[int]) -> tuple[list[tuple[int, Any]], bool]:
+        """One chunk's results from the copy, and whether it may send more."""
+        try:
+            chunk, results = receive.recv()
+        except EOFError:
+            return [], False
+        if results is None:
+            return [], True  # it failed there: done again here, where its error is raised
+        done.add(chunk)
+        return list(zip(self.part(chunk), results, strict=True)), True
+
+    def _child(self, send: Connection) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, which stops this
+        while (chunk := self.claim()) is not None:
+            try:
+                send.send((chunk, [self.work[index]() for index in self.part(chunk)]))
+            except Exception:
+                send.send((chunk, None))
+        send.close()

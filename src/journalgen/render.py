@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import traceback
@@ -14,6 +15,7 @@ from urllib.parse import quote
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from journalgen import parallel
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page
 from journalgen.errors import JournalError
@@ -43,12 +45,28 @@ def plain_text(fragment: str, limit: int = 200) -> str:
     return text
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, remembering its answer per kind of object and attribute name (the
+    answer depends on nothing else), instead of working it out on every access."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._safe: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        known = self._safe.get(key)
+        if known is None:
+            known = self._safe[key] = super().is_safe_attribute(obj, attr, value)
+        return known
+
+
 def environment(config: SiteConfig, site_dir: Path) -> jinja2.Environment:
     """Templates from the site's `templates/` first, then the theme's, in Jinja's sandbox:
     a template someone added to the journal can show anything the site holds, but cannot
     reach Python (the environment's secrets, files, commands)."""
     loader = jinja2.FileSystemLoader([site_dir / SITE_TEMPLATES, THEME_TEMPLATES])
-    env = ImmutableSandboxedEnvironment(
+    env = _Sandbox(
         loader=loader,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -106,20 +124,17 @@ def pages(
     """Every HTML page of the site, plus the sitemap and robots.txt. With `reuse`, a page
     made from the same key as the previous build's file is `Kept`, not rendered."""
     renderer = _Renderer(site, env, reuse or Reuse())
-    for home in site.home_pages:
-        yield renderer.home(home)
-    for entry in site.entries:
-        yield renderer.entry(entry)
-    for page in site.pages:
-        yield renderer.page(page)
-    for tag in site.tags:
-        yield renderer.listing(tag, "tag")
-    for author in site.authors:
-        yield renderer.listing(author, "author")
-    for year in site.years:
-        yield renderer.listing(year, "year")
-    for month in site.months:
-        yield renderer.listing(month, "month")
+    work: list[Callable[[], Output | Kept]] = [
+        *(functools.partial(renderer.home, home) for home in site.home_pages),
+        *(functools.partial(renderer.entry, entry) for entry in site.entries),
+        *(functools.partial(renderer.page, page) for page in site.pages),
+        *(functools.partial(renderer.listing, tag, "tag") for tag in site.tags),
+        *(functools.partial(renderer.listing, author, "author") for author in site.authors),
+        *(functools.partial(renderer.listing, year, "year") for year in site.years),
+        *(functools.partial(renderer.listing, month, "month") for month in site.months),
+    ]
+    for _, output in parallel.spread(work):  # on both cores where it pays (parallel.py)
+        yield output
     label = Language(site.config.language).label
     key = renderer.key
     yield renderer.simple("tags.html", "tags/", label("tags"), key(lambda k: k.tags()))
