@@ -17,11 +17,13 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import unquote
 
 import jinja2
 from markupsafe import Markup
 
+from journalgen import parallel
 from journalgen.entries import Entry
 from journalgen.guestbook import Message
 from journalgen.htmlrewrite import rewrite_attributes, rewrite_urls
@@ -196,24 +198,39 @@ def book_chapters(
     chapter_keys = _chapter_keys(site, keys, reuse) if keys is not None and reuse else {}
     fragments = reuse.fragments if reuse is not None else {}
     used = reuse.used if reuse is not None else {}
-    chapters = []
-    for entry in reversed(site.entries):
-        name = anchor(entry)
-        key = chapter_keys.get(entry.path)
-        made = fragments.get(key) if key is not None else None
-        if made is None:
+    book_entries = list(reversed(site.entries))
+    names = [anchor(entry) for entry in book_entries]
+    chapter_of = [chapter_keys.get(entry.path) for entry in book_entries]
+    line_of = [_contents_key(keys, entry) if keys is not None else None for entry in book_entries]
+    made = [fragments.get(key) if key is not None else None for key in chapter_of]
+    lines = [fragments.get(key) if key is not None else None for key in line_of]
+
+    def chapter(index: int) -> tuple[str, str]:
+        """One entry's chapter and its line in the contents, made as they are missing."""
+        entry, name = book_entries[index], names[index]
+        html = made[index]
+        if html is None:
             body = chapter_html(entry.body_html, name, anchors)
-            made = render_template(
+            html = render_template(
                 env, CHAPTER_TEMPLATE, site=site, entry=entry, anchor=name, body_html=body
             )
-        line_key = _contents_key(keys, entry) if keys is not None else None
-        line = fragments.get(line_key) if line_key is not None else None
+        line = lines[index]
         if line is None:
             line = render_template(env, CONTENTS_TEMPLATE, site=site, entry=entry, anchor=name)
+        return html, line
+
+    missing = [i for i in range(len(book_entries)) if made[i] is None or lines[i] is None]
+    for position, (new_html, new_line) in parallel.spread([partial(chapter, i) for i in missing]):
+        made[missing[position]], lines[missing[position]] = new_html, new_line
+    chapters = []
+    for index, entry in enumerate(book_entries):
+        html, line = made[index], lines[index]
+        assert html is not None and line is not None
+        key, line_key = chapter_of[index], line_of[index]
         if key is not None and line_key is not None:
-            used[key] = made
+            used[key] = html
             used[line_key] = line
-        chapters.append(Chapter(entry, name, made, line))
+        chapters.append(Chapter(entry, names[index], html, line))
     return tuple(chapters)
 
 

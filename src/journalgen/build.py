@@ -108,16 +108,18 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     cache.begin(config)
     tree = sources.discover(options.site_dir, cache.known_source)
     cache.remember_sources(tree.signatures, tree.sources)
-    entries, pages = parse_sources(tree.sources, config, cache)
-    messages = guestbook.parse_messages(tree.messages, config)
-    now = options.now or dt.datetime.now(dt.UTC)
-    wanted = photos.referenced(tree.assets, _documents(entries, pages, config))
-    catalog = imaging.inspect(wanted, config.photos)
+    entries, pages = parse_sources(tree.sources, config, cache, kept_later=True)
     links = cache.links()
-    site = assemble(
-        config, entries, pages, tree.assets, now, options.selection, messages, catalog, links
-    )
-    cache.keep_links(links)
+    try:
+        messages = guestbook.parse_messages(tree.messages, config)
+        now = options.now or dt.datetime.now(dt.UTC)
+        wanted = photos.referenced(tree.assets, _documents(entries, pages, config))
+        catalog = imaging.inspect(wanted, config.photos)
+        site = assemble(
+            config, entries, pages, tree.assets, now, options.selection, messages, catalog, links
+        )
+    finally:
+        cache.keep_links(links)  # the parses too, written once
     read_warnings = [w for source in (*tree.sources, *tree.messages) for w in source.warnings]
     read_warnings += tree.warnings
     moved, moved_warnings = redirects.resolve(
@@ -225,10 +227,15 @@ def _valid_until(entries: Sequence[Entry], site: Site) -> dt.datetime | None:
 
 
 def parse_sources(
-    found: Sequence[sources.Source], config: SiteConfig, cache: BuildCache | None = None
+    found: Sequence[sources.Source],
+    config: SiteConfig,
+    cache: BuildCache | None = None,
+    *,
+    kept_later: bool = False,
 ) -> tuple[list[Entry], list[Page]]:
     """Parse every source (or reuse `cache`'s parse of it), collecting every file's problem
-    before failing."""
+    before failing. `kept_later`: the caller keeps the parses on disk (`keep_links`) unless
+    this fails."""
     cache = cache if cache is not None else BuildCache()
 
     cache.begin(config)
@@ -269,7 +276,7 @@ def parse_sources(
             entries.append(parsed)
         else:
             pages.append(parsed)
-    cache.end()
+    cache.end(write=bool(problems) or not kept_later)
     if problems:
         raise JournalError(problems)
     return entries, pages

@@ -219,15 +219,17 @@ class BuildCache:
                 self._put(key, (parsed, (link_key, linked)))
         self.flush()
 
-    def end(self) -> CacheStats:
-        """Forget files that are gone or changed, so memory stays the size of the site."""
+    def end(self, *, write: bool = True) -> CacheStats:
+        """Forget files that are gone or changed, so memory stays the size of the site;
+        `write`: keep the parses on disk now (else `keep_links` does, with the links)."""
         for key in self._parsed.keys() - self._used:
             del self._parsed[key]
         for key in self._disk.keys() - self._used:
             del self._disk[key]
             self._dirty.add(_shard(key))
         self.stats = CacheStats(parsed=self._misses, reused=len(self._used) - self._misses)
-        self.flush()
+        if write:
+            self.flush()
         return self.stats
 
     def _put(self, key: ParsedKey, value: tuple[Entry | Page, tuple[bytes, Linked] | None]) -> None:
