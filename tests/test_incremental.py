@@ -9,6 +9,8 @@ each step it is built three ways:
 - as `journalgen build` does it: the parses kept on disk in .cache/, the previous output/
   and what its pages were made from (pages whose inputs did not change are not rendered);
 - as `journalgen serve`/`watch` do it: one `BuildCache` kept in memory across every step;
+- as a deploy does it: a fresh checkout without output/, with the cache copied back
+  (.cache/journalgen, which holds the last output for the next deploy to start from);
 - cold: the same content copied into a fresh folder, with no cache and no earlier output.
 
 Every output file of the first two must hold exactly the bytes of the cold build's.
@@ -16,6 +18,7 @@ Every output file of the first two must hold exactly the bytes of the cold build
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -159,6 +162,30 @@ def tamper(folder: Path) -> None:
     (folder / "archive" / "index.html").unlink()
 
 
+def netlify_copy(source: str, target: str) -> None:
+    """How a deploy's cache brings a file back: a copy (another inode), its time kept to
+    the millisecond."""
+    shutil.copyfile(source, target)
+    mtime = os.stat(source).st_mtime_ns // 1_000_000 * 1_000_000
+    os.utime(target, ns=(mtime, mtime))
+
+
+def deploy(site: Path, checkout: Path, stored: Path) -> None:
+    """Build as a deploy does: a fresh checkout of the journal, with only the cache (kept
+    in `stored` between deploys) brought back, as copies."""
+    shutil.rmtree(checkout, ignore_errors=True)
+    shutil.rmtree(checkout.with_name(f".{checkout.name}.spare"), ignore_errors=True)
+    checkout.mkdir()
+    shutil.copy(site / "journalgen.yaml", checkout)
+    shutil.copytree(site / "content", checkout / "content")
+    cache = checkout / ".cache" / "journalgen"
+    if stored.is_dir():
+        shutil.copytree(stored, cache, copy_function=netlify_copy)
+    build(BuildOptions(checkout, checkout / "output", now=NOW, deploy_machine=True))
+    shutil.rmtree(stored, ignore_errors=True)
+    shutil.copytree(cache, stored, copy_function=netlify_copy)
+
+
 def files(folder: Path) -> dict[str, bytes]:
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()
@@ -211,6 +238,8 @@ def test_incremental_builds_equal_cold_builds(steps: list[Step]) -> None:
             assert_same(site / "output", fresh / "output", "journalgen build with its cache")
             assert_same(site / "preview", fresh / "output", "a serve/watch session")
             assert (site / PARSED_CACHE).is_dir()
+            deploy(site, root / "deploy", root / "deploy-cache")
+            assert_same(root / "deploy" / "output", fresh / "output", "a deploy with its cache")
             shutil.rmtree(fresh)
 
 
@@ -396,3 +425,55 @@ def test_only_templates_that_replace_the_themes_turn_page_keys_off() -> None:
 
     assert overrides((("README.md", "1"), ("partials/footer.html", "2"))) == []
     assert overrides((("README.md", "1"), ("entry.html", "2"))) == ["entry.html"]
+
+
+def test_a_deploy_keeps_the_pages_that_did_not_change(tmp_path: Path) -> None:
+    """A deploy starts from a fresh checkout and the cache: the pages of entries that did
+    not change are the cache's copies (not made again), an edited entry's page is new, and
+    a copy in the cache that is not what the last build wrote is never published."""
+    journal = Journal()
+    for _ in range(4):
+        journal.add()
+    site, checkout, stored = tmp_path / "site", tmp_path / "deploy", tmp_path / "stored"
+    journal.write(site)
+    deploy(site, checkout, stored)
+    kept = stored / "output"
+    assert files(kept) == files(checkout / "output")  # the cache holds the output
+
+    journal.entries[1] = ("Entry 1", "Edited words.", "home", False)
+    journal.write(site)
+    pages = {p.relative_to(kept).as_posix(): p for p in kept.rglob("index.html")}
+    entry_pages = sorted(rel for rel in pages if rel.count("/") == 3)
+    assert len(entry_pages) == 4
+    untouched = next(rel for rel in entry_pages if "/e3/" in rel)
+    altered = next(rel for rel in entry_pages if "/e2/" in rel)
+    pages[altered].write_bytes(pages[altered].read_bytes().replace(b"entry", b"ENTRY"))
+    assert b"ENTRY" in pages[altered].read_bytes()  # the same size, other bytes
+    before = {rel: os.stat(path).st_mtime_ns for rel, path in pages.items()}
+    deploy(site, checkout, stored)
+
+    out = checkout / "output"
+    assert os.stat(out / untouched).st_mtime_ns == before[untouched]  # the cache's copy
+    assert b"ENTRY" not in (out / altered).read_bytes()
+    edited = next(rel for rel in entry_pages if "/e1/" in rel)
+    assert b"Edited words." in (out / edited).read_bytes()
+    fresh = tmp_path / "cold"
+    fresh.mkdir()
+    shutil.copy(site / "journalgen.yaml", fresh)
+    shutil.copytree(site / "content", fresh / "content")
+    build(BuildOptions(fresh, fresh / "output", now=NOW), BuildCache())
+    assert_same(out, fresh / "output", "a deploy")
+
+
+def test_only_a_deploy_machine_keeps_a_copy_of_the_output(tmp_path: Path) -> None:
+    journal = Journal()
+    journal.add()
+    journal.write(tmp_path)
+    kept = tmp_path / ".cache" / "journalgen" / "output"
+    build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))  # a family's computer
+    assert not kept.exists()
+    shutil.rmtree(tmp_path / "output")
+    build(BuildOptions(tmp_path, tmp_path / "output", now=NOW, deploy_machine=True))
+    assert kept.is_dir()
+    build(BuildOptions(tmp_path, tmp_path / "output", now=NOW, deploy_machine=True))
+    assert not kept.exists()  # output/ stays on this machine: no copy needed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,7 @@ from journalgen import (
     writer,
 )
 from journalgen import config as config_module
-from journalgen.cache import PARSED_CACHE, BuildCache, SavedOutput
+from journalgen.cache import KEPT_OUTPUT, PARSED_CACHE, BuildCache, SavedOutput
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page, parse_entry, parse_page
 from journalgen.errors import JournalError, Problem, printable
@@ -59,6 +60,10 @@ class BuildOptions:
     in the site folder)."""
     progress: bool = False
     """Show progress bars on the terminal (photos, and a build that takes a while)."""
+    deploy_machine: bool = False
+    """A machine that starts every build from a fresh checkout with only the cache brought
+    back (a deploy: Netlify and GitHub Actions set `CI`): a copy of the output is kept in
+    the cache, for the next build to start from."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +103,11 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         inputs = freshness.scan_inputs(options.site_dir)
     cache = cache if cache is not None else BuildCache(options.site_dir / PARSED_CACHE)
     config = config_module.load(options.site_dir)
+    # A deploy starts without output/ but with the cache: the last output kept there is put
+    # back, so that only what changed is made again (and kept there again afterwards).
+    kept_output = options.site_dir / KEPT_OUTPUT
+    deploying = record and options.deploy_machine and not options.out_dir.exists()
+    restored = writer.restore(options.out_dir, kept_output) if deploying else None
     saved = cache.saved_output(options.out_dir)
     foreign = writer.check_output_dir(
         options.out_dir,
@@ -137,7 +147,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     site = replace(site, asset_paths=asset_paths)
     env = cache.environment(config, options.site_dir)
     # Other files in the folder (--force): replace the whole folder to remove them.
-    previous = {} if foreign else writer.intact(options.out_dir, saved.files)
+    previous = {} if foreign else writer.intact(restored or options.out_dir, saved.files)
     reuse = render.Reuse(
         keys=PageKeys(site, cache.templates),
         previous={rel: state.key for rel, state in previous.items()},
@@ -158,6 +168,10 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     if options.progress:
         outputs = _counted(outputs)
     written, files = writer.write(outputs, made.copies, options.out_dir, previous, durable=record)
+    if deploying:
+        writer.keep_copy(options.out_dir, files, kept_output)
+    elif record and kept_output.exists():
+        shutil.rmtree(kept_output, ignore_errors=True)  # the output folder stays here
     folders = writer.folder_times(options.out_dir, files)
     cache.keep_output(options.out_dir, SavedOutput(files, reuse.used, folders))
     report = BuildReport(

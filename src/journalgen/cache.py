@@ -41,6 +41,9 @@ ParsedKey = tuple[str, str, str, str]
 """A source's path on disk, its path in content/, its kind and its digest."""
 
 PARSED_CACHE = Path(".cache") / "journalgen" / "parsed"
+KEPT_OUTPUT = Path(".cache") / "journalgen" / "output"
+"""Where a machine that starts each build without the output folder (a deploy) keeps a copy
+of the last one (hard links), for the next build to start from (`writer.restore`)."""
 """Where a site's parsed files are kept between builds (inside the site folder)."""
 
 PARSE_CACHE_FORMAT = "4"

@@ -102,6 +102,9 @@ class FileState:
     key: bytes
     """The page's key (keys.py), the digest of its bytes, or the signature of a copied
     file: equal keys mean equal bytes."""
+    digest: bytes = b""
+    """The digest of its bytes (empty for a copied file): tells that a file put back by a
+    deploy's cache (another inode and time) is still the one this build wrote."""
 
 
 OutputState = dict[str, FileState]
@@ -109,17 +112,81 @@ OutputState = dict[str, FileState]
 
 
 def intact(out_dir: Path, state: OutputState) -> OutputState:
-    """The files of `state` still exactly as the last build left them (same size, time and
-    inode: not edited, replaced or deleted since)."""
+    """The files of `state` still exactly as the last build left them: the same size, time
+    and inode (not edited, replaced or deleted since), or, for a file put back as a copy
+    (a deploy's cache), the same bytes."""
     found: OutputState = {}
     for rel, known in state.items():
+        path = os.path.join(out_dir, rel)
         try:
-            now = os.stat(os.path.join(out_dir, rel))
+            now = os.stat(path)
         except OSError:
             continue
         if (now.st_size, now.st_mtime_ns, now.st_ino) == (known.size, known.mtime_ns, known.inode):
             found[rel] = known
+        elif known.digest and now.st_size == known.size and S_ISREG(now.st_mode):
+            try:
+                same = _file_digest(Path(path)) == known.digest
+            except OSError:
+                continue
+            if same:
+                found[rel] = FileState(
+                    now.st_size, now.st_mtime_ns, now.st_ino, known.key, known.digest
+                )
     return found
+
+
+def spare_of(out_dir: Path) -> Path:
+    """Where the build before the last one is kept, for the next build to start from."""
+    target = Path(os.path.realpath(out_dir))
+    return target.with_name(f".{target.name}.spare")
+
+
+def restore(out_dir: Path, kept: Path) -> Path | None:
+    """A machine that starts every build without the output folder (a deploy's fresh
+    checkout) but with the cache: the copy of the last output kept there (`keep_copy`)
+    becomes the spare the build starts from, so that the pages that did not change are
+    kept, not made again. Returns where it is now (None: nothing to start from)."""
+    if out_dir.exists() or out_dir.is_symlink() or not kept.is_dir() or kept.is_symlink():
+        return None
+    spare = spare_of(out_dir)
+    try:
+        spare.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(spare, ignore_errors=True)
+        kept.rename(spare)
+    except OSError:
+        return None
+    return spare
+
+
+def keep_copy(out_dir: Path, state: OutputState, kept: Path) -> None:
+    """Keep the output folder's files in `kept` (hard links: no room taken) for `restore`;
+    made beside and renamed, so it is whole or absent. A disk that refuses is no reason to
+    fail the build."""
+    source = Path(os.path.realpath(out_dir))
+    making = kept.with_name(f"{kept.name}.making-{os.getpid()}")
+    try:
+        shutil.rmtree(making, ignore_errors=True)
+        made: set[str] = set()
+        for rel in sorted(state):
+            folder = rel.rpartition("/")[0]
+            if folder not in made:
+                os.makedirs(os.path.join(making, folder), exist_ok=True)
+                made.add(folder)
+            _link_or_copy(source / rel, making / rel)
+        shutil.rmtree(kept, ignore_errors=True)
+        making.rename(kept)
+    except OSError:
+        shutil.rmtree(making, ignore_errors=True)
+
+
+def _file_digest(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, _hash).digest()
+
+
+def _hash() -> hashlib.blake2b:
+    return hashlib.blake2b(digest_size=16)
 
 
 Folders = tuple[tuple[str, int, int], ...]
@@ -188,9 +255,9 @@ def write(
     target = Path(os.path.realpath(out_dir))
     remove_leftovers(target)
     staging = target.with_name(f".{target.name}.building-{os.getpid()}")
-    spare = target.with_name(f".{target.name}.spare")
+    spare = spare_of(target)
     _check_replaceable(target)
-    present = _take_spare(spare, staging) if target.is_dir() else None
+    present = _take_spare(spare, staging)
     if present is None:
         try:
             staging.mkdir(parents=True)
@@ -212,7 +279,7 @@ def write(
                 if there != item.inode:  # the spare holds another version: link this one
                     _clear(path, staging, there)
                     _link_or_copy(target.joinpath(*PurePosixPath(rel).parts), path)
-                state[rel] = _state_of(path, item.key)
+                state[rel] = _state_of(path, item.key, item.digest or _file_digest(path))
                 continue
             _clear(path, staging, there)
             try:
@@ -225,7 +292,8 @@ def write(
                 if err.filename is None:  # name the file being written (a full disk)
                     raise OSError(err.errno, err.strerror, str(path)) from err
                 raise
-            state[rel] = _state_of(path, item.key)
+            digest = _digest(item.content) if isinstance(item.content, bytes) else b""
+            state[rel] = _state_of(path, item.key, digest)
         _remove_extra(staging, present)
         if durable:
             _sync(staging)
@@ -403,7 +471,7 @@ def _items(
         if old is not None and (
             old.key == key or _same_bytes(out_dir, output.path, old, output.data)
         ):
-            yield output.path, FileState(old.size, old.mtime_ns, old.inode, key)
+            yield output.path, FileState(old.size, old.mtime_ns, old.inode, key, old.digest)
         else:
             yield output.path, _Write(output.data, key)
     for copy in copies:
@@ -422,7 +490,9 @@ def _items(
 
 
 def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+    digest = _hash()
+    digest.update(data)
+    return digest.digest()
 
 
 def _same_bytes(out_dir: Path, rel: str, old: FileState, data: bytes) -> bool:
@@ -436,9 +506,9 @@ def _same_bytes(out_dir: Path, rel: str, old: FileState, data: bytes) -> bool:
         return False
 
 
-def _state_of(path: Path, key: bytes) -> FileState:
+def _state_of(path: Path, key: bytes, digest: bytes) -> FileState:
     found = path.stat()
-    return FileState(found.st_size, found.st_mtime_ns, found.st_ino, key)
+    return FileState(found.st_size, found.st_mtime_ns, found.st_ino, key, digest)
 
 
 def _reuse(out_dir: Path, rel: str, data: bytes, target: Path) -> bool:

@@ -1,4 +1,5 @@
-// Keeps journalgen's cache (processed photos) between Netlify deploys. Written by journalgen.
+// Keeps journalgen's cache (processed photos, parsed entries, the last output) between
+// Netlify deploys. Written by journalgen.
 const CACHE = [".cache/journalgen"];
 
 module.exports = {
