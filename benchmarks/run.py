@@ -14,6 +14,8 @@ and measures, median of 3 runs with min and max, each as a separate process:
 4. a rebuild after adding one entry;
 5. under `journalgen watch`, the time from saving an entry to its page being rewritten
    (median and 95th percentile over 20 edits);
+6. under `journalgen serve`, the time from saving an entry to its page, asked for over
+   HTTP, holding the change (the same);
 
 with the peak memory (RSS) of each process, and a cold Pelican build of the same corpus
 (its default theme, tag pages, pagination and feeds on; installed with pip into
@@ -34,10 +36,12 @@ import platform
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,12 +59,16 @@ RUNS = 3
 Row = dict[str, object]
 
 
-def run_process(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
-    """Run `command` to the end; its wall-clock seconds and peak RSS in MB."""
+def run_process(
+    command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """Run `command` to the end; its wall-clock seconds and peak RSS in MB (of the process
+    itself: journalgen's forked copy shares most of its memory and is not counted)."""
     started = time.perf_counter()
     child = subprocess.Popen(
         command,
         cwd=cwd,
+        env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -75,7 +83,11 @@ def run_process(command: list[str], cwd: Path | None = None) -> tuple[float, flo
     return seconds, usage.ru_maxrss / 1024
 
 
-def journalgen_build(site: Path) -> tuple[float, float]:
+def journalgen_build(site: Path, deploy: bool = False) -> tuple[float, float]:
+    """`deploy`: as on a deploy machine (CI set, as Netlify and GitHub Actions do)."""
+    env = {key: value for key, value in os.environ.items() if key != "CI"}
+    if deploy:
+        env["CI"] = "true"
     return run_process(
         [
             sys.executable,
@@ -87,7 +99,8 @@ def journalgen_build(site: Path) -> tuple[float, float]:
             str(site),
             "--output",
             str(site / "output"),
-        ]
+        ],
+        env=env,
     )
 
 
@@ -138,15 +151,15 @@ def repeat(site: Path, prepare: Callable[[int], None], name: str) -> Row:
 def cold(site: Path, with_hugo: bool) -> list[Row]:
     """Cold builds, each followed (with Hugo) by Hugo's cold build of the same corpus, so
     both meet the machine in the same state; ratios are taken round by round. Then builds
-    with the cache a deploy restores (.cache/ kept, output/ gone, as on Netlify)."""
+    with the cache a deploy restores (.cache/ kept, output/ gone, CI set, as on Netlify)."""
     times: list[float] = []
     rss: list[float] = []
     hugo_times: list[float] = []
     hugo_rss: list[float] = []
     peer = hugo.site(site) if with_hugo else None
     for _ in range(RUNS):
-        shutil.rmtree(site / "output", ignore_errors=True)
-        shutil.rmtree(site / ".cache", ignore_errors=True)
+        for name in ("output", ".output.spare", ".cache"):
+            shutil.rmtree(site / name, ignore_errors=True)
         seconds, peak = journalgen_build(site)
         times.append(seconds)
         rss.append(peak)
@@ -159,10 +172,12 @@ def cold(site: Path, with_hugo: bool) -> list[Row]:
     rows = [summary("cold build, no cache", times, rss, files=files)]
     restored: list[float] = []
     restored_rss: list[float] = []
+    shutil.rmtree(site / "output", ignore_errors=True)
+    journalgen_build(site, deploy=True)  # a first deploy: its output is kept in the cache
     for _ in range(RUNS):
-        shutil.rmtree(site / "output", ignore_errors=True)
-        shutil.rmtree(site / ".journalgen", ignore_errors=True)  # not kept by a deploy
-        seconds, peak = journalgen_build(site)
+        for name in ("output", ".output.spare", ".journalgen"):  # not kept by a deploy
+            shutil.rmtree(site / name, ignore_errors=True)
+        seconds, peak = journalgen_build(site, deploy=True)
         restored.append(seconds)
         restored_rss.append(peak)
     rows.append(summary("build with the deploy cache (output/ gone)", restored, restored_rss))
@@ -244,6 +259,64 @@ def watch(site: Path, edits: int) -> Row:
         "max_s": max(delays),
         "peak_rss_mb": usage.ru_maxrss / 1024,
     }
+
+
+def serve(site: Path, edits: int) -> Row:
+    """Saves under `journalgen serve`: seconds from each save to the entry's page, asked
+    for over HTTP as the browser does, holding the new text."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "journalgen", "serve", "--site", str(site), "--port", str(port)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 600
+    while True:  # the first build is done when the home page is served
+        try:
+            _get(base)
+            break
+        except OSError:
+            if time.monotonic() > deadline or child.poll() is not None:
+                raise SystemExit("journalgen serve did not start") from None
+            time.sleep(0.05)
+    entry = _entries(site)[-1]
+    preview = site / ".journalgen" / "preview"
+    url = base + _page_of(entry, preview).parent.relative_to(preview).as_posix() + "/"
+    original = entry.read_text(encoding="utf-8")
+    delays = []
+    for number in range(edits):
+        marker = f"Served edit number {number}."
+        temp = entry.with_name(f".{entry.name}.tmp")
+        temp.write_text(original.rstrip("\n") + f"\n\n{marker}\n", encoding="utf-8")
+        started = time.perf_counter()
+        os.replace(temp, entry)
+        while marker not in _get(url):
+            time.sleep(0.002)
+        delays.append(time.perf_counter() - started)
+        time.sleep(0.4)  # let the rebuild end, so edits do not overlap
+    entry.write_text(original, encoding="utf-8")
+    child.send_signal(signal.SIGTERM)
+    _pid, _status, usage = os.wait4(child.pid, 0)
+    child.returncode = 0
+    ordered = sorted(delays)
+    return {
+        "measure": f"serve: save -> page served ({edits} edits)",
+        "median_s": statistics.median(delays),
+        "p95_s": ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)],
+        "min_s": min(delays),
+        "max_s": max(delays),
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+    }
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=60) as response:
+        text: str = response.read().decode("utf-8")
+        return text
 
 
 def _save_and_wait(entry: Path, page: Path, number: int) -> float:
@@ -368,6 +441,7 @@ def measure_size(size: int, edits: int, with_pelican: bool, with_hugo: bool) -> 
     rows.append(repeat(site, edit_body(site), "rebuild after editing one body"))
     rows.append(repeat(site, add_entry(site), "rebuild after adding one entry"))
     rows.append(watch(site, edits))
+    rows.append(serve(site, edits))
     if with_pelican:
         rows.append(pelican(site))
         rows[-1]["journalgen_speedup"] = _number(rows[-1], "median_s") / _number(

@@ -80,6 +80,8 @@ class BuildReport:
     """Photos (and static/ images) encoded by this build."""
     photos_reused: int = 0
     """Photos whose processed files were already in the cache."""
+    site: Site | None = None
+    """The site as assembled (the preview keeps it to make an edited entry's page first)."""
 
 
 def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport:
@@ -184,6 +186,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         previews=sum(1 for entry in site.entries if site.is_preview(entry)),
         photos_encoded=made.encoded,
         photos_reused=made.reused,
+        site=site,
     )
     if record:
         summary = freshness.Summary(

@@ -107,6 +107,7 @@ class BuildState:
         self._readers = 0
         self._error: str | None = None
         self._base_path = "/"
+        self._early: dict[str, bytes] = {}
         self.closed = False
 
     def snapshot(self) -> Snapshot:
@@ -122,11 +123,30 @@ class BuildState:
             self._building = True
             self._cond.wait_for(lambda: self._readers == 0, timeout=WAIT_FOR_BUILD)
 
-    def end_build(self, error: str | None, base_path: str | None = None) -> None:
-        """Record the outcome and wake everyone waiting."""
+    def show_early(self, rel: str, data: bytes) -> None:
+        """Serve `data` as the page at `rel` (its path in the output folder) from now until
+        the build in progress ends, and tell the pages to reload: the edited entry's page,
+        made before the rest (earlypage.py)."""
+        with self._cond:
+            self._early = {rel: data}
+            self._number += 1
+            self._cond.notify_all()
+
+    def early(self) -> tuple[Snapshot, dict[str, bytes]] | None:
+        """The early page shown while a build runs, if any, without waiting."""
+        with self._cond:
+            return (self._snapshot(), self._early) if self._early else None
+
+    def end_build(
+        self, error: str | None, base_path: str | None = None, *, as_shown: bool = False
+    ) -> None:
+        """Record the outcome and wake everyone waiting. `as_shown`: the build made the early
+        page exactly as it was shown, so the pages need not reload again."""
         with self._cond:
             self._building = False
-            self._number += 1
+            if not (as_shown and self._early and error is None):
+                self._number += 1
+            self._early = {}
             self._error = error
             if base_path is not None:
                 self._base_path = base_path
@@ -455,6 +475,9 @@ def respond(config: ServerConfig, request_path: str, snapshot: Snapshot) -> Resp
     return Response(HTTPStatus.NOT_FOUND, CONTENT_TYPES[".html"], inject(NOT_FOUND_PAGE, snapshot))
 
 
+FINGERPRINTED = ("assets/", "photos/")
+"""Folders of the output whose files carry a digest of their content in their name."""
+
 STREAM_ABOVE = 256 * 1024
 """Files larger than this (photos, PDFs, videos in static/) are sent in chunks."""
 
@@ -517,12 +540,37 @@ class RequestHandler(BaseHTTPRequestHandler):
         if self.path.split("?", 1)[0] == EVENTS_PATH:
             self._events()
             return
+        early = self._early()
+        if early is not None:
+            self._send(early, body=body)
+            return
         with self.config.state.reading() as snapshot:
             try:
                 response = respond(self.config, self.path, snapshot)
             except (OSError, ValueError):  # a path no disk can hold, or one that vanished
                 response = Response(HTTPStatus.NOT_FOUND, data=b"Not found.\n")
         self._send(response, body=body)
+
+    def _early(self) -> Response | None:
+        """While a build runs after an entry was edited: its page, made first, and the
+        stylesheets and photos it shows (their names change with their content, so the
+        folder being built holds the same bytes under the same name)."""
+        found = self.config.state.early()
+        if found is None:
+            return None
+        snapshot, pages = found
+        root = self.config.root
+        target = resolve_target(root, self.path, snapshot.base_path)
+        if target.kind != "file" or target.path is None:
+            return None
+        rel = target.path.relative_to(root.resolve()).as_posix()
+        page = pages.get(rel)
+        if page is not None:
+            return Response(HTTPStatus.OK, CONTENT_TYPES[".html"], inject(page, snapshot))
+        if rel.startswith(FINGERPRINTED):
+            with contextlib.suppress(OSError):
+                return _file_response(HTTPStatus.OK, target.path, snapshot)
+        return None
 
     def _send(self, response: Response, *, body: bool = True) -> None:
         self.send_response(response.status)

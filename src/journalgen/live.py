@@ -21,12 +21,14 @@ from types import FrameType
 from typing import TextIO
 
 from journalgen import config as config_module
-from journalgen import lock
+from journalgen import earlypage, lock
 from journalgen.build import BuildOptions, BuildReport, build
 from journalgen.cache import PARSED_CACHE, BuildCache
 from journalgen.changes import PREVIEW_DIR, Batch, ChangeFilter
 from journalgen.devserver import BuildState, DevServer, HostCheck, ServerConfig, make_server
 from journalgen.errors import JournalError
+from journalgen.outputs import Output
+from journalgen.site import Site
 from journalgen.watcher import Watcher
 
 PREVIEW_OUTPUT = "preview"
@@ -69,19 +71,47 @@ class Rebuilder:
         self.builds = 0
         self._last_error: str | None = None
         self._last_warnings: tuple[str, ...] = ()
+        self._site: Site | None = None
+        """The last build's site, while it is the one the preview shows."""
 
     def rebuild(self, batch: Batch | None = None) -> Outcome:
-        """Build now (after `batch`'s changes, or the first time), holding requests meanwhile."""
+        """Build now (after `batch`'s changes, or the first time), holding requests meanwhile.
+        After an entry was edited, its page is shown first (earlypage.py)."""
+        early = self._early_page(batch)
         if self.state is not None:
+            if early is not None:
+                self.state.show_early(early.path, early.data)
             self.state.begin_build()
         started = time.perf_counter()
         outcome = self._build()
         seconds = time.perf_counter() - started
+        self._site = outcome.report.site if outcome.report is not None else None
         if self.state is not None:
-            self.state.end_build(outcome.error, self._base_path() if outcome.ok else None)
+            self.state.end_build(
+                outcome.error,
+                self._base_path() if outcome.ok else None,
+                as_shown=early is not None and self._built_as(early),
+            )
         self.builds += 1
         self._tell(outcome, batch, seconds)
         return outcome
+
+    def _early_page(self, batch: Batch | None) -> Output | None:
+        """The edited entry's page, when one entry changed and it can be made at once."""
+        if self.state is None or batch is None or self._site is None or len(batch.paths) != 1:
+            return None
+        site = self._site
+        try:
+            env = self.cache.environment(site.config, self.options.site_dir)
+            return earlypage.entry_page(site, env, self.cache.renderer, batch.paths[0])
+        except Exception:  # the whole build that follows shows what is wrong
+            return None
+
+    def _built_as(self, early: Output) -> bool:
+        try:
+            return (self.options.out_dir / early.path).read_bytes() == early.data
+        except OSError:
+            return False
 
     def _build(self) -> Outcome:
         try:

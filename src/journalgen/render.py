@@ -118,6 +118,13 @@ class Reuse:
         return key is not None and self.previous.get(path) == key
 
 
+def entry_page(site: Site, env: jinja2.Environment, entry: Entry) -> Output:
+    """The page of one entry of `site`, rendered whatever the previous build made."""
+    made = _Renderer(site, env, Reuse()).entry(entry)
+    assert isinstance(made, Output)
+    return made
+
+
 def pages(
     site: Site, env: jinja2.Environment, reuse: Reuse | None = None
 ) -> Iterator[Output | Kept]:

@@ -384,6 +384,11 @@ def content_digest(entry: Entry) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
+def linker_for(site: Site) -> _Linker:
+    """The link resolver of an assembled site, to resolve one entry again (earlypage.py)."""
+    return _Linker(site.config, site.entries, site.pages, site.assets, site.catalog)
+
+
 class _Linker:
     """Turns `journalgen:` content links into site URLs, warning about broken ones, and
     photos into `<picture>`s of their processed sizes (a missing image is an error)."""

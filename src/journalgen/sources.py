@@ -164,15 +164,7 @@ def discover(site_dir: Path, known: KnownSource | None = None) -> Tree:
             if stat is not None:
                 signatures[path] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
             try:
-                data = read_bytes(path)
-                sources.append(
-                    Source(
-                        path,
-                        rel,
-                        kind,
-                        *clean(decode(data, path), path, hashlib.sha256(data).hexdigest()),
-                    )
-                )
+                sources.append(read_source(path, rel, kind))
             except JournalError as err:
                 problems.extend(err.problems)
         else:
@@ -242,6 +234,14 @@ def is_message_file(rel: str, *, published: bool) -> bool:
     if published and len(parts) > 2 and parts[1] in HELD_DIRS:
         return False
     return name.lower().endswith(MESSAGE_SUFFIXES) and not name.lower().startswith("readme")
+
+
+def read_source(path: Path, rel: str, kind: SourceKind) -> Source:
+    """One entry or page (`kind`) at `path`, `rel` inside content/: read, decoded, cleaned."""
+    data = read_bytes(path)
+    return Source(
+        path, rel, kind, *clean(decode(data, path), path, hashlib.sha256(data).hexdigest())
+    )
 
 
 def read_message(path: Path, rel: str) -> Source:
