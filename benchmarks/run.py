@@ -297,7 +297,8 @@ def serve(site: Path, edits: int) -> Row:
         while marker not in _get(url):
             time.sleep(0.002)
         delays.append(time.perf_counter() - started)
-        time.sleep(0.4)  # let the rebuild end, so edits do not overlap
+        _get(base)  # answered once the whole rebuild has ended: edits do not overlap
+        time.sleep(0.1)
     entry.write_text(original, encoding="utf-8")
     child.send_signal(signal.SIGTERM)
     _pid, _status, usage = os.wait4(child.pid, 0)

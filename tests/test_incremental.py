@@ -438,7 +438,9 @@ def test_a_deploy_keeps_the_pages_that_did_not_change(tmp_path: Path) -> None:
     journal.write(site)
     deploy(site, checkout, stored)
     kept = stored / "output"
-    assert files(kept) == files(checkout / "output")  # the cache holds the output
+    held, made = files(kept), files(checkout / "output")  # the cache holds the pages made
+    assert all(made[rel] == data for rel, data in held.items())
+    assert {rel for rel in made if rel.endswith((".html", ".xml"))} <= set(held)
 
     journal.entries[1] = ("Entry 1", "Edited words.", "home", False)
     journal.write(site)
@@ -477,3 +479,26 @@ def test_only_a_deploy_machine_keeps_a_copy_of_the_output(tmp_path: Path) -> Non
     assert kept.is_dir()
     build(BuildOptions(tmp_path, tmp_path / "output", now=NOW, deploy_machine=True))
     assert not kept.exists()  # output/ stays on this machine: no copy needed
+
+
+def test_a_kept_copy_with_a_link_out_of_it_is_never_used(tmp_path: Path) -> None:
+    """A cache that was tampered with cannot make a deploy write outside its folders."""
+    journal = Journal()
+    journal.add()
+    site, checkout, stored = tmp_path / "site", tmp_path / "deploy", tmp_path / "stored"
+    journal.write(site)
+    deploy(site, checkout, stored)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    year = next(p for p in (stored / "output").iterdir() if p.name.startswith("20"))
+    shutil.rmtree(year)
+    year.symlink_to(outside, target_is_directory=True)
+    shutil.rmtree(checkout)
+    checkout.mkdir()
+    shutil.copy(site / "journalgen.yaml", checkout)
+    shutil.copytree(site / "content", checkout / "content")
+    shutil.copytree(stored, checkout / ".cache" / "journalgen", symlinks=True)
+    build(BuildOptions(checkout, checkout / "output", now=NOW, deploy_machine=True))
+    assert not any(outside.iterdir())
+    assert (checkout / "output" / year.name).is_dir()
+    assert not (checkout / "output" / year.name).is_symlink()

@@ -78,3 +78,14 @@ def test_one_process_while_another_thread_runs() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+def test_without_a_process_to_spare_the_build_does_it_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing.process
+
+    def refuse(self: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
+    work = [partial(square, index) for index in range(N)]
+    assert sorted(index for index, _ in parallel.spread(work)) == list(range(N))

@@ -171,3 +171,27 @@ def test_summaries_and_anchors_in_the_built_site(site: SiteDir) -> None:
     page = site.read("2026/11/plan/index.html")
     assert '<h2 id="week-one">Week one</h2>' in page
     assert '<meta name="description" content="It starts Monday.">' in page
+
+
+def test_only_two_tildes_strike_through() -> None:
+    html = render("We expect 10~12 guests, ~5 kg of soup. No ~~flowers~~.\n")
+    assert "10~12 guests, ~5 kg" in html and "<del>flowers</del>" in html
+
+
+def test_a_summary_in_front_matter_keeps_its_bold_and_its_first_characters() -> None:
+    renderer = MarkdownRenderer()
+    assert renderer.render_inline("**Big news:** we moved") == "<strong>Big news:</strong> we moved"
+    assert renderer.render_inline("# 1 in the ward") == "# 1 in the ward"
+    assert renderer.render_inline("- a good day") == "- a good day"
+    assert renderer.render_inline("2. round of chemo") == "2. round of chemo"
+    assert renderer.render_inline("#hopeful") == "#hopeful"
+
+
+def test_an_indented_more_marker_still_ends_the_summary() -> None:
+    found = entry("", "One.\n\nTwo.\n\n  <!-- more -->\n\nThree.\n")
+    assert "Two." in found.summary_html and "Three" not in found.summary_html
+
+
+def test_a_footnote_mark_in_a_heading_is_not_part_of_its_id() -> None:
+    html = render("## Our trip[^1]\n\nText.\n\n[^1]: In May.\n")
+    assert '<h2 id="our-trip">' in html

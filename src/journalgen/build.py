@@ -130,8 +130,10 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         site = assemble(
             config, entries, pages, tree.assets, now, options.selection, messages, catalog, links
         )
-    finally:
-        cache.keep_links(links)  # the parses too, written once
+    except BaseException:
+        cache.flush()  # the parses are kept even so
+        raise
+    cache.keep_links(links)  # the parses too, written once
     read_warnings = [w for source in (*tree.sources, *tree.messages) for w in source.warnings]
     read_warnings += tree.warnings
     moved, moved_warnings = redirects.resolve(

@@ -41,17 +41,17 @@ ParsedKey = tuple[str, str, str, str]
 """A source's path on disk, its path in content/, its kind and its digest."""
 
 PARSED_CACHE = Path(".cache") / "journalgen" / "parsed"
+"""Where a site's parsed files are kept between builds (inside the site folder)."""
 KEPT_OUTPUT = Path(".cache") / "journalgen" / "output"
 """Where a machine that starts each build without the output folder (a deploy) keeps a copy
 of the last one (hard links), for the next build to start from (`writer.restore`)."""
-"""Where a site's parsed files are kept between builds (inside the site folder)."""
 
 PARSE_CACHE_FORMAT = "4"
+"""Raise when `Entry` or `Page` change shape in a way the code digest below cannot see."""
 
 SHARDS = 32
 """Parses are kept in this many files: one read per file is much faster than one per
 entry, and a change rewrites only the file holding it."""
-"""Raise when `Entry` or `Page` change shape in a way the code digest below cannot see."""
 
 _PARSING_MODULES = (
     "cache.py",
@@ -74,7 +74,8 @@ their bytes are part of every key."""
 def _code_digest() -> str:
     """What the parse of a file depends on besides the file and the settings."""
     digest = hashlib.sha256()
-    for part in (PARSE_CACHE_FORMAT, __version__, metadata.version("comrak")):
+    engines = (metadata.version("comrak"), metadata.version("markdown-it-py"))
+    for part in (PARSE_CACHE_FORMAT, __version__, *engines):
         digest.update(part.encode() + b"\0")
     here = Path(__file__).parent
     for name in _PARSING_MODULES:
@@ -365,7 +366,7 @@ class SavedOutput:
     """The output's folders as it left them (writer.folder_times)."""
 
 
-OUTPUT_FORMAT = "4"
+OUTPUT_FORMAT = "5"
 """Raise when `SavedOutput` or `FileState` change shape."""
 
 

@@ -126,8 +126,10 @@ class BuildState:
     def show_early(self, rel: str, data: bytes) -> None:
         """Serve `data` as the page at `rel` (its path in the output folder) from now until
         the build in progress ends, and tell the pages to reload: the edited entry's page,
-        made before the rest (earlypage.py)."""
+        made before the rest (earlypage.py). Other requests wait for the build from now on
+        (the build calls `begin_build` next), so no page reloads into the previous build."""
         with self._cond:
+            self._building = True
             self._early = {rel: data}
             self._number += 1
             self._cond.notify_all()
@@ -476,7 +478,8 @@ def respond(config: ServerConfig, request_path: str, snapshot: Snapshot) -> Resp
 
 
 FINGERPRINTED = ("assets/", "photos/")
-"""Folders of the output whose files carry a digest of their content in their name."""
+"""Folders of the output whose files an edited entry does not change: the theme's
+stylesheets (with a digest of their content in their names) and the processed photos."""
 
 STREAM_ABOVE = 256 * 1024
 """Files larger than this (photos, PDFs, videos in static/) are sent in chunks."""
@@ -560,10 +563,13 @@ class RequestHandler(BaseHTTPRequestHandler):
             return None
         snapshot, pages = found
         root = self.config.root
-        target = resolve_target(root, self.path, snapshot.base_path)
-        if target.kind != "file" or target.path is None:
+        try:
+            target = resolve_target(root, self.path, snapshot.base_path)
+            if target.kind != "file" or target.path is None:
+                return None
+            rel = target.path.relative_to(root.resolve()).as_posix()
+        except (OSError, ValueError):
             return None
-        rel = target.path.relative_to(root.resolve()).as_posix()
         page = pages.get(rel)
         if page is not None:
             return Response(HTTPStatus.OK, CONTENT_TYPES[".html"], inject(page, snapshot))

@@ -139,7 +139,7 @@ class MarkdownRenderer:
         its HTML is sanitized unless `raw_html` (`allow_unsafe_html: true`). `labels`: what
         a screen reader calls a code block and a table that scroll sideways."""
         text, local = typed_paths(text, code_lines)
-        shape = _Shape(self._html(text))
+        shape = _Shape(self._html(text), text)
         if shape.too_deep_at is not None:
             return Rendered("", "", (), shape.too_deep_at, local)
         links: list[str] = []
@@ -176,9 +176,11 @@ class MarkdownRenderer:
 
 
 _BLOCK_START = re.compile(
-    r"^(?:[#>+]|[-*_](?=[ \t\-*_]|$)|\d{1,9}[.)](?=[ \t]|$)|`{3}|~{3}|\[[^\]]*\]:)"
+    r"^(?:#{1,6}(?:[ \t]|$)|>|[-*+](?:[ \t]|$)|([-*_])(?:[ \t]*\1){2,}[ \t]*$"
+    r"|\d{1,9}[.)](?:[ \t]|$)|`{3,}(?!.*`)|~{3,}|\[[^\]]*\]:)"
 )
-"""What would make a line a heading, quote, list, rule, code block or link definition."""
+"""What would make a line a heading, quote, list, rule, code block or link definition
+(`**bold**` at the start stays bold)."""
 
 
 def _inline_only(text: str) -> str:
@@ -196,7 +198,9 @@ _POSITIONED = re.compile(
     r' data-sourcepos="(?P<a>\d+):(?P<b>\d+)-(?P<c>\d+):(?P<d>\d+)"'
 )
 _CONTAINERS = {"blockquote": 1, "ul": 1, "ol": 1, "li": 1, "section": 1}
-_MORE_LINE = re.compile(r"^<!--\s*more\s*-->[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_MORE_LINE = re.compile(r"^ {0,3}<!--\s*more\s*-->[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_DEL = re.compile(r'<del data-sourcepos="(\d+):(\d+)-[^"]*">(.*?)</del>', re.DOTALL)
+_FOOTNOTE_MARK = re.compile(r'<sup [^>]*class="footnote-ref"[^>]*>.*?</sup>', re.DOTALL)
 _HEADING = re.compile(r'<h([2-4]) data-sourcepos="[^"]*">(.*?)</h\1>', re.DOTALL)
 _GALLERY = re.compile(
     r'<pre data-sourcepos="[^"]*"><code class="language-gallery">(.*?)</code></pre>\n',
@@ -218,7 +222,9 @@ class _Shape:
     `<!-- more -->`, else the first paragraph outside any list or quote; None if neither)
     and `too_deep_at` (the line where lists and quotes nest `MAX_NESTING` deep)."""
 
-    def __init__(self, html: str) -> None:
+    def __init__(self, html: str, text: str) -> None:
+        if "<del" in html:
+            html = _single_tildes(html, text)
         self.too_deep_at: int | None = None
         self.summary: str | None = None
         first: tuple[int, int] | None = None
@@ -252,7 +258,7 @@ class _Shape:
         if "align=" in html:
             html = _ALIGN.sub(r'<\1 class="align-\2">', html)
         if "data-footnote" in html:
-            html = _FOOTNOTE_DATA.sub("", html)
+            html = _TAG.sub(lambda tag: _FOOTNOTE_DATA.sub("", tag[0]), html)
             html = _FOOTNOTE_NUMBER.sub(r"\1[\2]</a></sup>", html)
             html = html.replace('<section class="footnotes">', _FOOTNOTES, 1)
             html = html.replace(
@@ -261,12 +267,28 @@ class _Shape:
         return html
 
 
+def _single_tildes(html: str, text: str) -> str:
+    """Text between single tildes as written: only `~~` strikes through (`10~12 guests`,
+    `~5 kg`), as in journalgen before; comrak, like GitHub, also takes one."""
+    lines = text.split("\n")
+
+    def keep(match: re.Match[str]) -> str:
+        line, column = int(match[1]), int(match[2])
+        written = lines[line - 1].encode() if 0 < line <= len(lines) else b""
+        if written[column - 1 : column + 1] == b"~~":
+            return match[0]
+        return f"~{match[3]}~"
+
+    return _DEL.sub(keep, html)
+
+
 def _headings(html: str) -> str:
     """Headings of levels 2 to 4 get an id made from their words, unique in the page."""
     taken: set[str] = set()
 
     def with_id(match: re.Match[str]) -> str:
-        made = wanted = heading_id(unescape(_TAG.sub("", match[2])))
+        words = _TAG.sub("", _FOOTNOTE_MARK.sub("", match[2]))
+        made = wanted = heading_id(unescape(words))
         number = 1
         while made in taken:
             made = f"{wanted}-{number}"
@@ -283,7 +305,7 @@ def code_lines(text: str) -> set[int]:
     from markdown_it import MarkdownIt
 
     found: set[int] = set()
-    for token in MarkdownIt("commonmark").parse(text):
+    for token in MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).parse(text):
         if token.type in ("fence", "code_block", "html_block") and token.map:
             found.update(range(token.map[0], token.map[1]))
     return found

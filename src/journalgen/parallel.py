@@ -11,13 +11,15 @@ index.
 
 Used only where forking is safe and pays: on Linux, with at least two cores available,
 when the process runs no other thread (`journalgen serve` and `watch` do: they work in one
-process), and for at least `MIN_ITEMS` pieces of work. A chunk the copy could not finish
-(an error, or the copy killed) is done again by the build itself, so an error is raised
-where it would be in one process.
+process), and for at least `MIN_ITEMS` pieces of work; where forking fails, the build does
+the work alone. A chunk the copy could not finish (an error, or the copy killed) is done
+again by the build itself, so an error is raised by the build as in one process (the
+first it meets, which need not be the first in order).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -34,6 +36,9 @@ MIN_ITEMS = 200
 CHUNK = 16
 """Pieces of work taken at a time: small, so that both cores finish together."""
 
+HELD_FOR = 30.0
+"""Seconds after which a chunk counter still held means its holder is gone."""
+
 
 def can_fork() -> bool:
     """True where `spread` uses a second core."""
@@ -44,11 +49,15 @@ def can_fork() -> bool:
 
 def spread(work: Sequence[Callable[[], T]]) -> Iterator[tuple[int, T]]:
     """`(index, work[index]())` for every piece of work, in no particular order."""
-    if len(work) < MIN_ITEMS or not can_fork():
+    spreading = None
+    if len(work) >= MIN_ITEMS and can_fork():
+        with contextlib.suppress(OSError):  # no shared memory, no fork: one process
+            spreading = _Spread(work)
+    if spreading is None:
         for index, make in enumerate(work):
             yield index, make()
         return
-    yield from _Spread(work).run()
+    yield from spreading.run()
 
 
 class _Spread:
@@ -61,12 +70,18 @@ class _Spread:
         self.counter = self.context.Value("q", 0)
 
     def claim(self) -> int | None:
-        """The next chunk nobody has taken, if any."""
-        with self.counter.get_lock():
+        """The next chunk nobody has taken, if any (None too when the counter stays held:
+        the copy was killed holding it, and the build does the rest)."""
+        lock = self.counter.get_lock()
+        if not lock.acquire(timeout=HELD_FOR):
+            return None
+        try:
             chunk = int(self.counter.value)
             if chunk >= self.chunks:
                 return None
             self.counter.value = chunk + 1
+        finally:
+            lock.release()
         return chunk
 
     def part(self, chunk: int) -> range:
@@ -76,8 +91,11 @@ class _Spread:
         receive, send = self.context.Pipe(duplex=False)
         sys.stdout.flush()  # else the copy would write out what is waiting there again
         sys.stderr.flush()
-        child = self.context.Process(target=self._child, args=(send,), daemon=True)
-        child.start()
+        child: Any = self.context.Process(target=self._child, args=(send,), daemon=True)
+        try:
+            child.start()
+        except OSError:  # no process to spare: the build does it all
+            child = None
         send.close()
         done: set[int] = set()
         talking = True  # until the copy has sent everything (or stopped)
@@ -90,6 +108,8 @@ class _Spread:
                     got, talking = self._received(receive, done)
                     yield from got
             while talking and len(done) < self.chunks:
+                if not receive.poll(1.0) and (child is None or not child.is_alive()):
+                    break  # stopped without a word: the rest is done here
                 got, talking = self._received(receive, done)
                 yield from got
             for chunk in range(self.chunks):
@@ -98,9 +118,10 @@ class _Spread:
                         yield index, self.work[index]()
         finally:
             receive.close()
-            if child.is_alive():
-                child.terminate()
-            child.join()
+            if child is not None:
+                if child.is_alive():
+                    child.terminate()
+                child.join()
 
     def _received(self, receive: Connection, done: set[int]) -> tuple[list[tuple[int, Any]], bool]:
         """One chunk's results from the copy, and whether it may send more."""

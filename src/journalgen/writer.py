@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISREG
 
 from journalgen import faults
 from journalgen.errors import JournalError
@@ -103,8 +103,9 @@ class FileState:
     """The page's key (keys.py), the digest of its bytes, or the signature of a copied
     file: equal keys mean equal bytes."""
     digest: bytes = b""
-    """The digest of its bytes (empty for a copied file): tells that a file put back by a
-    deploy's cache (another inode and time) is still the one this build wrote."""
+    """The digest of its bytes, for the files a build renders (empty for a copied photo or
+    static file): tells that a file put back by a deploy's cache (another inode and time)
+    holds the bytes the build wrote."""
 
 
 OutputState = dict[str, FileState]
@@ -119,12 +120,14 @@ def intact(out_dir: Path, state: OutputState) -> OutputState:
     for rel, known in state.items():
         path = os.path.join(out_dir, rel)
         try:
-            now = os.stat(path)
+            now = os.lstat(path)
         except OSError:
+            continue
+        if not S_ISREG(now.st_mode):
             continue
         if (now.st_size, now.st_mtime_ns, now.st_ino) == (known.size, known.mtime_ns, known.inode):
             found[rel] = known
-        elif known.digest and now.st_size == known.size and S_ISREG(now.st_mode):
+        elif known.digest and now.st_size == known.size:
             try:
                 same = _file_digest(Path(path)) == known.digest
             except OSError:
@@ -149,6 +152,9 @@ def restore(out_dir: Path, kept: Path) -> Path | None:
     kept, not made again. Returns where it is now (None: nothing to start from)."""
     if out_dir.exists() or out_dir.is_symlink() or not kept.is_dir() or kept.is_symlink():
         return None
+    if not _plain_tree(kept):
+        shutil.rmtree(kept, ignore_errors=True)  # not what `keep_copy` makes: never used
+        return None
     spare = spare_of(out_dir)
     try:
         spare.parent.mkdir(parents=True, exist_ok=True)
@@ -159,16 +165,28 @@ def restore(out_dir: Path, kept: Path) -> Path | None:
     return spare
 
 
+def _plain_tree(folder: Path) -> bool:
+    """True when `folder` holds only folders and regular files (no link leading out)."""
+    for root, folders, names in os.walk(folder):
+        for name in (*folders, *names):
+            mode = os.lstat(os.path.join(root, name)).st_mode
+            if not (S_ISREG(mode) or (S_ISDIR(mode) and name in folders)):
+                return False
+    return True
+
+
 def keep_copy(out_dir: Path, state: OutputState, kept: Path) -> None:
-    """Keep the output folder's files in `kept` (hard links: no room taken) for `restore`;
-    made beside and renamed, so it is whole or absent. A disk that refuses is no reason to
-    fail the build."""
+    """Keep the output folder's rendered files (those with a digest: not the photos and
+    static files, which are copied again anyway) in `kept`, as hard links (no room taken)
+    for `restore`; made beside and renamed, so it is whole or absent. A disk that refuses
+    is no reason to fail the build."""
     source = Path(os.path.realpath(out_dir))
     making = kept.with_name(f"{kept.name}.making-{os.getpid()}")
     try:
-        shutil.rmtree(making, ignore_errors=True)
+        for left in kept.parent.glob(f"{kept.name}.making-*"):  # by a build that was stopped
+            shutil.rmtree(left, ignore_errors=True)
         made: set[str] = set()
-        for rel in sorted(state):
+        for rel in sorted(rel for rel, known in state.items() if known.digest):
             folder = rel.rpartition("/")[0]
             if folder not in made:
                 os.makedirs(os.path.join(making, folder), exist_ok=True)
@@ -279,7 +297,7 @@ def write(
                 if there != item.inode:  # the spare holds another version: link this one
                     _clear(path, staging, there)
                     _link_or_copy(target.joinpath(*PurePosixPath(rel).parts), path)
-                state[rel] = _state_of(path, item.key, item.digest or _file_digest(path))
+                state[rel] = _state_of(path, item.key, item.digest)
                 continue
             _clear(path, staging, there)
             try:
@@ -466,12 +484,14 @@ def _items(
             totals[0] += old.size
             yield output.path, old
             continue
-        key = output.key if output.key is not None else _digest(output.data)
+        digest = _digest(output.data)
+        key = output.key if output.key is not None else digest
         totals[0] += len(output.data)
-        if old is not None and (
-            old.key == key or _same_bytes(out_dir, output.path, old, output.data)
-        ):
-            yield output.path, FileState(old.size, old.mtime_ns, old.inode, key, old.digest)
+        # A file with the same key holds the same bytes; for a file whose key is its bytes'
+        # digest, the digest it was checked against (`intact`) must be that too.
+        same_key = old is not None and old.key == key and (output.key or old.digest == digest)
+        if old is not None and (same_key or _same_bytes(out_dir, output.path, old, output.data)):
+            yield output.path, FileState(old.size, old.mtime_ns, old.inode, key, digest)
         else:
             yield output.path, _Write(output.data, key)
     for copy in copies:
@@ -486,7 +506,8 @@ def _items(
     data = (json.dumps(manifest, indent=0) + "\n").encode("utf-8")
     key = _digest(data)
     old = previous.get(MANIFEST)
-    yield MANIFEST, old if old is not None and old.key == key else _Write(data, key)
+    kept = old is not None and old.key == key and old.digest == key
+    yield MANIFEST, old if kept and old is not None else _Write(data, key)
 
 
 def _digest(data: bytes) -> bytes:
