@@ -6,7 +6,7 @@ and on a generated 1,000-entry journal.
 
 Each edit saves one entry with an atomic rename (as many editors do) while the real watcher,
 debouncer and rebuild loop run, and waits until the entry's preview page holds the new
-text. Reported: the median delay over the edits (it includes the 0.1 s quiet period that
+text. Reported: the median delay over the edits (it includes the 0.03 s quiet period that
 merges an editor's several events into one rebuild), the build time alone, and a cold
 build without the cache for comparison. Run by hand: timings depend on the machine.
 """

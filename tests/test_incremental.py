@@ -502,3 +502,18 @@ def test_a_kept_copy_with_a_link_out_of_it_is_never_used(tmp_path: Path) -> None
     assert not any(outside.iterdir())
     assert (checkout / "output" / year.name).is_dir()
     assert not (checkout / "output" / year.name).is_symlink()
+
+
+def test_a_cache_an_earlier_version_stored_is_made_again_without_a_word(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from journalgen import safestore
+
+    old = tmp_path / "shard-00.store"
+    old.write_bytes(b"journalgen-store-1\n0123\nanything")
+    assert safestore.load(old) is None
+    assert not old.exists()
+    foreign = tmp_path / "shard-01.store"
+    foreign.write_bytes(b"something else")
+    assert safestore.load(foreign) is None
+    assert capsys.readouterr().err.count("notice: ignoring") == 1  # only the foreign one

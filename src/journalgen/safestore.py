@@ -23,13 +23,17 @@ from pathlib import Path, PurePath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-MAGIC = b"journalgen-store-1\n"
+MAGIC = b"journalgen-store-2\n"
 MAX_BYTES = 2 * 1024**3
 """No stored file expands beyond this."""
 
 
 class Unreadable(ValueError):
     """A stored file that is not what journalgen wrote (corrupt, foreign or older)."""
+
+
+class Outdated(Unreadable):
+    """A file an earlier version of journalgen stored: made again without a word."""
 
 
 def dumps(value: object) -> bytes:
@@ -41,6 +45,8 @@ def dumps(value: object) -> bytes:
 
 def loads(data: bytes) -> Any:
     if not data.startswith(MAGIC):
+        if data.startswith(MAGIC.rstrip(b"0123456789\n")):
+            raise Outdated("stored by an earlier version")
         raise Unreadable("not a journalgen store")
     digest, _, payload = data[len(MAGIC) :].partition(b"\n")
     if hashlib.sha256(payload).hexdigest().encode("ascii") != digest:
@@ -50,7 +56,7 @@ def loads(data: bytes) -> Any:
         text = inflate.decompress(payload, MAX_BYTES)
         if inflate.unconsumed_tail:
             raise Unreadable("it is larger than any cache journalgen writes")
-        return _decode(json.loads(text.decode("utf-8")))
+        return json.loads(text.decode("utf-8"), object_hook=_decode_object)
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError, zlib.error) as err:
         raise Unreadable(str(err) or type(err).__name__) from err
 
@@ -65,7 +71,7 @@ def load(file: Path, notice: bool = True) -> Any:
     try:
         return loads(data)
     except Unreadable as err:
-        if notice:
+        if notice and not isinstance(err, Outdated):
             print(
                 f"notice: ignoring {file} ({err}); it will be made again.",
                 file=sys.stderr,
@@ -116,9 +122,9 @@ def _encode(value: object) -> Any:
         cls = type(value)
         if not cls.__module__.startswith("journalgen."):
             raise TypeError(f"cannot store {cls!r}")
-        fields = {
-            f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init
-        }
+        fields = [
+            [f.name, _encode(getattr(value, f.name))] for f in dataclasses.fields(value) if f.init
+        ]
         return {"c": f"{cls.__module__}:{cls.__qualname__}", "f": fields}
     raise TypeError(f"cannot store a {type(value).__name__}")
 
@@ -134,22 +140,28 @@ def _zone(zone: dt.tzinfo | None) -> Any:
     return {"o": offset.total_seconds()}
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_decode(item) for item in value]
-    if not isinstance(value, dict):
-        return value
-    if "t" in value:
-        return tuple(_decode(item) for item in value["t"])
-    if "b" in value:
-        return bytes.fromhex(value["b"])
-    if "d" in value:
-        return {_decode(k): _decode(v) for k, v in value["d"]}
-    if "fs" in value:
-        return frozenset(_decode(item) for item in value["fs"])
-    if "s" in value:
-        return {_decode(item) for item in value["s"]}
-    if "dt" in value:
+def _decode_object(value: dict[str, Any]) -> Any:
+    """One JSON object, its contents already decoded (json calls this innermost first):
+    every object is one of the tagged kinds `_encode` makes."""
+    if len(value) == 1:
+        (tag, inner), *_ = value.items()
+        if tag == "t":
+            return tuple(inner)
+        if tag == "b":
+            return bytes.fromhex(inner)
+        if tag == "d":
+            return {key: item for key, item in inner}
+        if tag == "fs":
+            return frozenset(inner)
+        if tag == "s":
+            return set(inner)
+        if tag == "da":
+            return dt.date.fromisoformat(inner)
+        if tag == "p":
+            return Path(inner)
+        if tag == "o":
+            return value  # a time zone's offset: read by the "dt" below
+    elif "dt" in value and len(value) == 2:
         moment = dt.datetime.fromisoformat(value["dt"])
         zone = value["z"]
         if zone is None:
@@ -159,16 +171,12 @@ def _decode(value: Any) -> Any:
         seconds = float(zone["o"])
         tz = dt.UTC if seconds == 0 else dt.timezone(dt.timedelta(seconds=seconds))
         return moment.replace(tzinfo=tz)
-    if "da" in value:
-        return dt.date.fromisoformat(value["da"])
-    if "p" in value:
-        return Path(value["p"])
-    if "c" in value:
+    elif "c" in value and len(value) == 2:
         return _make(value["c"], value["f"])
     raise ValueError(f"unknown stored value {sorted(value)!r}")
 
 
-def _make(name: str, fields: dict[str, Any]) -> Any:
+def _make(name: str, fields: list[list[Any]]) -> Any:
     """One of journalgen's own dataclasses, from a module already loaded (nothing is
     imported on a stored file's say-so), made through its constructor."""
     module_name, _, qualname = name.partition(":")
@@ -182,4 +190,4 @@ def _make(name: str, fields: dict[str, Any]) -> Any:
         and cls.__module__.startswith("journalgen.")
     ):
         raise ValueError(f"not a journalgen dataclass: {name}")
-    return cls(**{key: _decode(item) for key, item in fields.items()})
+    return cls(**{str(key): item for key, item in fields})
