@@ -1,19 +1,21 @@
 """`journalgen serve` shows an edited entry's page first (earlypage.py), before the rest of
 the rebuild: that page must be byte for byte the page the whole build then makes, and an
-edit that reaches further waits for the whole build."""
+edit that reaches further waits for the whole build. The book is made only when it is
+asked for."""
 
 from __future__ import annotations
 
 import io
 import tempfile
 import threading
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journalgen.build import BuildOptions
+from journalgen.build import BuildOptions, build
 from journalgen.changes import Batch
 from journalgen.devserver import BuildState, HostCheck, ServerConfig, make_server
 from journalgen.live import Rebuilder, preview_dir
@@ -125,6 +127,43 @@ def test_the_early_page_is_served_while_the_build_runs(tmp_path: Path) -> None:
         state.end_build(None, "/", as_shown=True)
         other.join(10)
         assert waited
+    finally:
+        state.close()
+        server.shutdown()
+        server.server_close()
+
+
+def test_serve_makes_the_book_when_it_is_asked_for(tmp_path: Path) -> None:
+    """The book (the whole journal on one page) is left out of `serve`'s rebuilds and made
+    when a browser asks for it: the same page `journalgen build` writes."""
+    site = make_site(tmp_path / "journal")
+    atomic_write(site / NAME, entry("On hair, and jars", "The start."))
+    build(BuildOptions(site, tmp_path / "output"))
+    expected = (tmp_path / "output" / "book" / "index.html").read_bytes()
+    state = BuildState()
+    options = BuildOptions(site, preview_dir(site), Selection(), True, book=False)
+    rebuilder = Rebuilder(options, state, out=io.StringIO())
+    assert rebuilder.rebuild().ok
+    assert not (preview_dir(site) / "book").exists()
+    root = preview_dir(site)
+    server = make_server("127.0.0.1", 0, ServerConfig(root, state, HostCheck.for_address("", 0)))
+    port = server.server_address[1]
+    server.config = ServerConfig(
+        root, state, HostCheck.for_address("127.0.0.1", port), on_demand=rebuilder.on_demand
+    )
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        with urllib.request.urlopen(base + "book/", timeout=30) as response:
+            served = response.read()
+        script = served[served.rfind(b"<script>") : served.rfind(b"</body>")]
+        assert served.replace(script, b"") == expected
+        try:
+            urllib.request.urlopen(base + "nothing/", timeout=30)
+            raise AssertionError("a page that does not exist was served")
+        except urllib.error.HTTPError as err:
+            assert err.code == 404
     finally:
         state.close()
         server.shutdown()

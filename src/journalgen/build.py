@@ -60,6 +60,9 @@ class BuildOptions:
     in the site folder)."""
     progress: bool = False
     """Show progress bars on the terminal (photos, and a build that takes a while)."""
+    book: bool = True
+    """Make the book page. `serve` leaves it out of each rebuild and makes it when it is
+    asked for (the whole journal on one page is the slowest page to make)."""
     deploy_machine: bool = False
     """A machine that starts every build from a fresh checkout with only the cache brought
     back (a deploy: Netlify and GitHub Actions set `CI`): a copy of the output is kept in
@@ -160,7 +163,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     # Rendered one by one as the writer asks for them, so the site is never in memory whole.
     outputs: Iterable[Output | Kept] = itertools.chain(
         render.pages(site, env, reuse),
-        _later(lambda: book.render(site, env, reuse)),
+        _later(lambda: book.render(site, env, reuse) if options.book else ()),
         _later(lambda: feeds.render(site, reuse)),
         (schedule.schedule_file(entries, now),),
         redirects.render(moved, site),

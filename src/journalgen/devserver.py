@@ -407,6 +407,9 @@ class ServerConfig:
     on_form: Callable[[str, dict[str, str]], str | None] | None = None
     """Takes a form sent to the preview (its path and fields) and returns where to send
     the browser next (the thank-you page), or None when the path takes no form."""
+    on_demand: Callable[[str], bytes | None] | None = None
+    """Pages the preview makes only when they are asked for (the book), by their path in
+    the output folder; None for any other path."""
     extra_headers: tuple[tuple[str, str], ...] = field(
         default=(
             ("Cache-Control", "no-store"),
@@ -470,6 +473,9 @@ def respond(config: ServerConfig, request_path: str, snapshot: Snapshot) -> Resp
     if target.path is not None:
         with contextlib.suppress(OSError):
             return _file_response(HTTPStatus.OK, target.path, snapshot)
+    made = _on_demand(config, request_path, snapshot.base_path)
+    if made is not None:
+        return Response(HTTPStatus.OK, CONTENT_TYPES[".html"], inject(made, snapshot))
     page = _inside(config.root, config.root / "404.html")
     if page is not None and page.is_file():
         with contextlib.suppress(OSError):
@@ -480,6 +486,18 @@ def respond(config: ServerConfig, request_path: str, snapshot: Snapshot) -> Resp
 FINGERPRINTED = ("assets/", "photos/")
 """Folders of the output whose files an edited entry does not change: the theme's
 stylesheets (with a digest of their content in their names) and the processed photos."""
+
+
+def _on_demand(config: ServerConfig, request_path: str, base_path: str) -> bytes | None:
+    """The page made on demand for a folder address such as `/book/`, if it is one."""
+    raw = request_path.split("?", 1)[0].split("#", 1)[0]
+    if config.on_demand is None or not raw.endswith("/") or not raw.startswith(base_path):
+        return None
+    segments = _segments(raw[len(base_path) :])
+    if not segments:
+        return None
+    return config.on_demand("/".join([*segments, "index.html"]))
+
 
 STREAM_ABOVE = 256 * 1024
 """Files larger than this (photos, PDFs, videos in static/) are sent in chunks."""

@@ -20,8 +20,8 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
+from journalgen import book, earlypage, lock
 from journalgen import config as config_module
-from journalgen import earlypage, lock
 from journalgen.build import BuildOptions, BuildReport, build
 from journalgen.cache import PARSED_CACHE, BuildCache
 from journalgen.changes import PREVIEW_DIR, Batch, ChangeFilter
@@ -73,6 +73,9 @@ class Rebuilder:
         self._last_warnings: tuple[str, ...] = ()
         self._site: Site | None = None
         """The last build's site, while it is the one the preview shows."""
+        self._on_demand: dict[str, bytes] = {}
+        """Pages made when asked for since the last build (`on_demand`)."""
+        self._on_demand_lock = threading.Lock()
 
     def rebuild(self, batch: Batch | None = None) -> Outcome:
         """Build now (after `batch`'s changes, or the first time), holding requests meanwhile.
@@ -86,6 +89,7 @@ class Rebuilder:
         outcome = self._build()
         seconds = time.perf_counter() - started
         self._site = outcome.report.site if outcome.report is not None else None
+        self._on_demand = {}
         if self.state is not None:
             self.state.end_build(
                 outcome.error,
@@ -106,6 +110,22 @@ class Rebuilder:
             return earlypage.entry_page(site, env, self.cache.renderer, batch.paths[0])
         except Exception:  # the whole build that follows shows what is wrong
             return None
+
+    def on_demand(self, rel: str) -> bytes | None:
+        """The page at `rel` (its path in the output folder) when it is one the preview
+        makes only when asked for: the book (`BuildOptions.book`). Called by the server's
+        threads while no build runs."""
+        site = self._site
+        if site is None or self.options.book or site.book_path is None:
+            return None
+        if rel != site.book_path + "index.html":
+            return None
+        with self._on_demand_lock:
+            if rel not in self._on_demand:
+                env = self.cache.environment(site.config, self.options.site_dir)
+                made = [out for out in book.render(site, env) if isinstance(out, Output)]
+                self._on_demand = {out.path: out.data for out in made}
+            return self._on_demand.get(rel)
 
     def _built_as(self, early: Output) -> bool:
         try:
@@ -192,8 +212,9 @@ def serve(options: ServeOptions, out: TextIO | None = None) -> int:
     """Build a preview, serve it and rebuild on every save until Ctrl-C."""
     out = out or sys.stdout
     state = BuildState()
-    server = _bind(options, state)
-    rebuilder = Rebuilder(options.build, state, out=out, debug=options.debug)
+    build_options = replace(options.build, book=False)  # made when it is asked for
+    rebuilder = Rebuilder(build_options, state, out=out, debug=options.debug)
+    server = _bind(options, state, rebuilder.on_demand)
 
     def started() -> None:
         # At once, before the first build (which may take a while with many photos): the
@@ -291,7 +312,9 @@ def _watcher(options: BuildOptions, out: TextIO) -> Watcher:
     )
 
 
-def _bind(options: ServeOptions, state: BuildState) -> DevServer:
+def _bind(
+    options: ServeOptions, state: BuildState, on_demand: Callable[[str], bytes | None]
+) -> DevServer:
     """The server, bound at once so a busy port is reported before any build."""
     hosts = HostCheck.for_address(options.host, options.port)
     config = ServerConfig(
@@ -300,6 +323,7 @@ def _bind(options: ServeOptions, state: BuildState) -> DevServer:
         hosts,
         log=options.debug,
         on_form=lambda path, fields: _take_form(options, path, fields),
+        on_demand=on_demand,
     )
     try:
         server = make_server(options.host, options.port, config)
