@@ -43,7 +43,7 @@ def entry_page(
         new = parse_entry(read_source(old.source.path, rel, "entry"), site.config, renderer)
     except (JournalError, OSError):
         return None
-    if _place(old) != _place(new) or new.is_published(site.now) != old.is_published(site.now):
+    if _place(old) != _place(new):
         return None
     linker = linker_for(site)
     linked = linker.entry(new)

@@ -310,8 +310,7 @@ def write(
                 if err.filename is None:  # name the file being written (a full disk)
                     raise OSError(err.errno, err.strerror, str(path)) from err
                 raise
-            digest = _digest(item.content) if isinstance(item.content, bytes) else b""
-            state[rel] = _state_of(path, item.key, digest)
+            state[rel] = _state_of(path, item.key, item.digest)
         _remove_extra(staging, present)
         if durable:
             _sync(staging)
@@ -457,10 +456,12 @@ def _link_or_copy(old: Path, new: Path) -> None:
 
 @dataclass(frozen=True, slots=True)
 class _Write:
-    """A file to write: its bytes (or the file to copy) and its key."""
+    """A file to write: its bytes (or the file to copy), its key and its bytes' digest
+    (empty for a copy)."""
 
     content: bytes | Path
     key: bytes
+    digest: bytes = b""
 
 
 def _items(
@@ -493,7 +494,7 @@ def _items(
         if old is not None and (same_key or _same_bytes(out_dir, output.path, old, output.data)):
             yield output.path, FileState(old.size, old.mtime_ns, old.inode, key, digest)
         else:
-            yield output.path, _Write(output.data, key)
+            yield output.path, _Write(output.data, key, digest)
     for copy in copies:
         _check_path(copy.path, seen, folders, str(copy.source))
         rels.append(copy.path)
@@ -507,7 +508,7 @@ def _items(
     key = _digest(data)
     old = previous.get(MANIFEST)
     kept = old is not None and old.key == key and old.digest == key
-    yield MANIFEST, old if kept and old is not None else _Write(data, key)
+    yield MANIFEST, old if kept and old is not None else _Write(data, key, key)
 
 
 def _digest(data: bytes) -> bytes:
