@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import NOW, SiteDir
-from journalgen import freshness
+from journalgen import record
 from journalgen.build import BuildOptions, build
 from journalgen.cli import main
 
@@ -85,8 +85,8 @@ def test_the_output_goes_stale_when_a_scheduled_entry_comes_due(site: SiteDir) -
     due = NOW + dt.timedelta(days=2)
     site.entry("2026-11-23-later.md", f'title: "Later"\npublish_on: {due:%Y-%m-%d %H:%M}')
     build(BuildOptions(site.root, site.out, now=NOW))
-    ident = freshness.identity(
+    ident = record.identity(
         site.root, site.out, drafts=False, future=False, strict=False, photos=None
     )
-    assert freshness.check(site.root, site.out, ident, NOW + dt.timedelta(days=1)) is not None
-    assert freshness.check(site.root, site.out, ident, due + dt.timedelta(minutes=1)) is None
+    assert record.up_to_date(site.root, site.out, ident, NOW + dt.timedelta(days=1)) is not None
+    assert record.up_to_date(site.root, site.out, ident, due + dt.timedelta(minutes=1)) is None

@@ -1,13 +1,16 @@
 """Property: an incremental build is byte for byte the build made from nothing.
 
 A journal goes through a random sequence of edits (an entry's body or title, a new entry,
-a deleted one, drafted or published again, a tag or date changed, a guestbook message, the
-menu's page retitled, a link to another entry, journalgen.yaml changed, a built file edited
-or deleted by hand). After
-each step it is built three ways:
+a deleted one, a renamed file, drafted or published again, a tag or date changed, a
+guestbook message, the menu's page retitled, a link to another entry, a photo added or
+replaced, a theme template replaced or put back, journalgen.yaml changed, a built file
+edited or deleted by hand, a file saved unchanged, nothing at all). After each step it is
+built four ways:
 
-- as `journalgen build` does it: the parses kept on disk in .cache/, the previous output/
-  and what its pages were made from (pages whose inputs did not change are not rendered);
+- as `journalgen build` does it: first the record of the last build is asked whether
+  anything changed (record.py; when nothing did, the build stops there), then the parses
+  kept on disk in .cache/, the previous output/ and what its pages were made from (pages
+  whose inputs did not change are not rendered);
 - as `journalgen serve`/`watch` do it: one `BuildCache` kept in memory across every step;
 - as a deploy does it: a fresh checkout without output/, with the cache copied back
   (.cache/journalgen, which holds the last output for the next deploy to start from);
@@ -27,12 +30,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from conftest import BASIC_CONFIG, NOW
-from journalgen import parallel
+from journalgen import parallel, record
 from journalgen.build import BuildOptions, build
 from journalgen.cache import PARSED_CACHE, BuildCache
 from journalgen.errors import JournalError
+from journalgen.render import THEME_TEMPLATES
 
 TAGS = ("home", "hospital", "school")
 
@@ -52,6 +57,12 @@ class Journal:
     """Entry number -> days its date moved."""
     messages: list[tuple[int, int]] = field(default_factory=list)
     """Guestbook messages: (entry number, variant)."""
+    names: dict[int, str] = field(default_factory=dict)
+    """Entry number -> its file's name, when renamed."""
+    photo: int | None = None
+    """The colour of content/photos/photo.png (None: no photo)."""
+    template: int | None = None
+    """The variant of the site's own page.html (None: the theme's)."""
 
     def add(self) -> None:
         number = self.next_number
@@ -86,6 +97,19 @@ class Journal:
                 f'entry: e{number}\nmessage: "Thinking of you ({variant})."\n',
                 encoding="utf-8",
             )
+        photos = root / "content" / "photos"
+        shutil.rmtree(photos, ignore_errors=True)
+        if self.photo is not None:
+            photos.mkdir()
+            colour = (40 * self.photo, 120, 200 - 30 * self.photo)
+            Image.new("RGB", (64, 48), colour).save(photos / "photo.png")
+        templates = root / "templates"
+        shutil.rmtree(templates, ignore_errors=True)
+        if self.template is not None:
+            templates.mkdir()
+            theme = (THEME_TEMPLATES / "page.html").read_text(encoding="utf-8")
+            page = theme.replace('class="page"', f'class="page mine-{self.template}"')
+            (templates / "page.html").write_text(page, encoding="utf-8")
         for number, (title, body, tag, draft) in self.entries.items():
             day = 10 + (number + self.shifted.get(number, 0)) % 18
             lines = [
@@ -99,14 +123,16 @@ class Journal:
                 body,
                 "",
             ]
-            (folder / f"e{number}.md").write_text("\n".join(lines), encoding="utf-8")
+            name = self.names.get(number, f"e{number}")
+            (folder / f"{name}.md").write_text("\n".join(lines), encoding="utf-8")
 
 
 Step = tuple[str, int, int]
 """An edit: what to do, which entry (an index into the existing ones), a variant number."""
 
 ACTIONS: tuple[str, ...] = ("body", "title", "add", "delete", "draft", "tag", "config")
-ACTIONS += ("date", "message", "menu", "tamper", "link")
+ACTIONS += ("date", "message", "menu", "tamper", "link", "rename", "photo", "template")
+ACTIONS += ("touch", "nothing")
 STEPS = st.tuples(
     st.sampled_from(ACTIONS),
     st.integers(0, 20),
@@ -122,7 +148,10 @@ def apply(journal: Journal, step: Step) -> None:
     if action == "menu":
         journal.about = f"About us {variant}"
         return
-    if action == "tamper":  # done to the built folders by the test itself
+    if action in ("tamper", "touch", "nothing"):  # done by the test itself
+        return
+    if action == "template":
+        journal.template = None if variant % 3 == 0 else variant
         return
     number = sorted(journal.entries)[which % len(journal.entries)]
     title, body, tag, draft = journal.entries[number]
@@ -138,6 +167,11 @@ def apply(journal: Journal, step: Step) -> None:
         journal.shifted[number] = journal.shifted.get(number, 0) + 1 + variant
     elif action == "message":
         journal.messages.append((number, variant))
+    elif action == "rename":  # a new address; messages that named the old one are left
+        journal.names[number] = f"e{number}-moved-{variant}"
+    elif action == "photo":  # added to this entry, or replaced by another picture
+        journal.photo = variant
+        body += "\n\n![A picture of the garden](../photos/photo.png)"
     elif action == "link":  # to another entry, whose address may change or vanish later
         other = sorted(journal.entries)[(which + 1 + variant) % len(journal.entries)]
         body += f"\n\nSee [entry {other}](e{other}.md)."
@@ -162,6 +196,22 @@ def tamper(folder: Path) -> None:
     (folder / "archive" / "index.html").unlink()
 
 
+def touch(site: Path) -> None:
+    """An editor saves every entry without changing a byte."""
+    for path in (site / "content" / "entries").iterdir():
+        path.write_bytes(path.read_bytes())
+
+
+def plain_build(site: Path, out: Path) -> bool:
+    """Build as `journalgen build` does: only when the record of the last build into `out`
+    says something changed. Returns whether it built."""
+    ident = record.identity(site, out, drafts=False, future=False, strict=False, photos=None)
+    if record.up_to_date(site, out, ident, NOW) is not None:
+        return False
+    build(BuildOptions(site, out, now=NOW))
+    return True
+
+
 def netlify_copy(source: str, target: str) -> None:
     """How a deploy's cache brings a file back: a copy (another inode), its time kept to
     the millisecond."""
@@ -178,6 +228,8 @@ def deploy(site: Path, checkout: Path, stored: Path) -> None:
     checkout.mkdir()
     shutil.copy(site / "journalgen.yaml", checkout)
     shutil.copytree(site / "content", checkout / "content")
+    if (site / "templates").is_dir():
+        shutil.copytree(site / "templates", checkout / "templates")
     cache = checkout / ".cache" / "journalgen"
     if stored.is_dir():
         shutil.copytree(stored, cache, copy_function=netlify_copy)
@@ -210,6 +262,10 @@ def assert_same(built: Path, cold: Path, how: str) -> None:
 @example([("config", 0, 2), ("config", 0, 0), ("draft", 1, 0), ("add", 0, 0), ("delete", 0, 0)])
 @example([("message", 0, 1), ("date", 1, 3), ("menu", 0, 2), ("tamper", 0, 0), ("title", 0, 1)])
 @example([("add", 0, 0), ("link", 0, 0), ("date", 1, 2), ("draft", 1, 0), ("delete", 1, 0)])
+@example(
+    [("photo", 0, 1), ("nothing", 0, 0), ("rename", 0, 2), ("template", 0, 1), ("touch", 0, 0)]
+)
+@example([("link", 0, 0), ("rename", 1, 1), ("photo", 1, 2), ("template", 0, 0), ("nothing", 0, 0)])
 def test_incremental_builds_equal_cold_builds(steps: list[Step]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -221,17 +277,26 @@ def test_incremental_builds_equal_cold_builds(steps: list[Step]) -> None:
         for number, step in enumerate([("body", 0, 0), *steps]):
             if number:
                 apply(journal, step)
-            journal.write(site)
+            if step[0] == "touch":
+                touch(site)
+            elif step[0] != "nothing":
+                journal.write(site)
             if step[0] == "tamper":
                 tamper(site / "output")
                 tamper(site / "preview")
-            build(BuildOptions(site, site / "output", now=NOW))
+            until = record.load(site, site / "output").valid_until
+            built = plain_build(site, site / "output")
+            # (A journal with nothing published shows the build's moment: always built.)
+            expected = step[0] != "nothing" or (until is not None and until <= NOW)
+            assert built == expected, "the record tells a change from none"
             build(BuildOptions(site, site / "preview", now=NOW), session)
 
             fresh = root / f"cold-{number}"
             fresh.mkdir()
             shutil.copy(site / "journalgen.yaml", fresh)
             shutil.copytree(site / "content", fresh / "content")
+            if (site / "templates").is_dir():
+                shutil.copytree(site / "templates", fresh / "templates")
             build(BuildOptions(fresh, fresh / "output", now=NOW), BuildCache())
             assert not (fresh / PARSED_CACHE).exists()
 

@@ -14,11 +14,11 @@ from pathlib import Path
 from journalgen import (
     book,
     feeds,
-    freshness,
     guestbook,
     imaging,
     parallel,
     photos,
+    record,
     redirects,
     render,
     scaffold,
@@ -26,7 +26,7 @@ from journalgen import (
     writer,
 )
 from journalgen import config as config_module
-from journalgen.cache import KEPT_OUTPUT, PARSED_CACHE, BuildCache, SavedOutput
+from journalgen.cache import KEPT_OUTPUT, PARSED_CACHE, BuildCache
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page, parse_entry, parse_page
 from journalgen.errors import JournalError, Problem, printable
@@ -94,35 +94,25 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     rebuilds; without one, parses kept on disk by earlier builds are reused.
     """
     started = time.perf_counter()
-    record = cache is None  # a plain build: note what it read, for `freshness.check`
-    ident = freshness.identity(
-        options.site_dir,
-        options.out_dir,
-        drafts=options.selection.drafts,
-        future=options.selection.future,
-        strict=options.strict,
-        photos=options.photo_cache,
-    )
-    if record:
-        freshness.forget(options.site_dir, ident)
-        inputs = freshness.scan_inputs(options.site_dir)
+    plain = cache is None  # not a preview's rebuild: its record can make a build needless
+    # Every file it may read, noted before reading any (an edit meanwhile is seen next time).
+    inputs = record.scan_inputs(options.site_dir) if plain else {}
     cache = cache if cache is not None else BuildCache(options.site_dir / PARSED_CACHE)
     config = config_module.load(options.site_dir)
     # A deploy starts without output/ but with the cache: the last output kept there is put
     # back, so that only what changed is made again (and kept there again afterwards).
     kept_output = options.site_dir / KEPT_OUTPUT
-    deploying = record and options.deploy_machine and not options.out_dir.exists()
+    deploying = plain and options.deploy_machine and not options.out_dir.exists()
     restored = writer.restore(options.out_dir, kept_output) if deploying else None
-    saved = cache.saved_output(options.out_dir)
+    last, parts = cache.last_build(options.site_dir, options.out_dir)
     foreign = writer.check_output_dir(
         options.out_dir,
         options.site_dir,
         force=options.force,
-        untouched=writer.folders_unchanged(options.out_dir, saved.folders),
+        untouched=writer.folders_unchanged(options.out_dir, last.folders),
     )
     cache.begin(config)
-    tree = sources.discover(options.site_dir, cache.known_source)
-    cache.remember_sources(tree.signatures, tree.sources)
+    tree = sources.discover(options.site_dir, cache.known_source(last))
     entries, pages = parse_sources(tree.sources, config, cache, kept_later=True)
     links = cache.links()
     try:
@@ -154,11 +144,11 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     site = replace(site, asset_paths=asset_paths)
     env = cache.environment(config, options.site_dir)
     # Other files in the folder (--force): replace the whole folder to remove them.
-    previous = {} if foreign else writer.intact(restored or options.out_dir, saved.files)
+    previous = {} if foreign else writer.intact(restored or options.out_dir, last.outputs)
     reuse = render.Reuse(
         keys=PageKeys(site, cache.templates),
         previous={rel: state.key for rel, state in previous.items()},
-        fragments=saved.fragments,
+        fragments=parts,
     )
     # Rendered one by one as the writer asks for them, so the site is never in memory whole.
     outputs: Iterable[Output | Kept] = itertools.chain(
@@ -174,13 +164,11 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     )
     if options.progress:
         outputs = _counted(outputs)
-    written, files = writer.write(outputs, made.copies, options.out_dir, previous, durable=record)
+    written, files = writer.write(outputs, made.copies, options.out_dir, previous, durable=plain)
     if deploying:
         writer.keep_copy(options.out_dir, files, kept_output)
-    elif record and kept_output.exists():
+    elif plain and kept_output.exists():
         shutil.rmtree(kept_output, ignore_errors=True)  # the output folder stays here
-    folders = writer.folder_times(options.out_dir, files)
-    cache.keep_output(options.out_dir, SavedOutput(files, reuse.used, folders))
     report = BuildReport(
         entries=len(site.entries),
         pages=len(site.pages),
@@ -193,16 +181,30 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         photos_reused=made.reused,
         site=site,
     )
-    if record:
-        summary = freshness.Summary(
-            entries=report.entries,
-            pages=report.pages,
-            files=report.files,
-            previews=report.previews,
-            warnings=report.warnings,
-        )
-        valid_until = _valid_until(entries, site)
-        freshness.keep(options.site_dir, options.out_dir, ident, inputs, valid_until, summary)
+    read = {
+        f"{sources.CONTENT_DIR}/{source.rel}": (*signature, source.digest)
+        for source in tree.sources
+        if (signature := tree.signatures.get(source.path)) is not None
+    }
+    summary = record.Summary(
+        report.entries, report.pages, report.files, report.previews, report.warnings
+    )
+    made_record = record.BuildRecord(
+        ident=record.identity(
+            options.site_dir,
+            options.out_dir,
+            drafts=options.selection.drafts,
+            future=options.selection.future,
+            strict=options.strict,
+            photos=options.photo_cache,
+        ),
+        inputs={**inputs, **read},
+        outputs=files,
+        folders=writer.folder_times(options.out_dir, files),
+        valid_until=_valid_until(entries, site),
+        summary=summary if plain else None,
+    )
+    cache.keep(options.site_dir, options.out_dir, made_record, reuse.used)
     return report
 
 

@@ -11,8 +11,11 @@ Parsed files are also kept on disk (`.cache/journalgen/parsed/` in the site fold
 shards), so a plain `journalgen build` re-parses only the files that changed since the last
 one. Each is keyed by the file's bytes and place, the settings and the code that parses
 it; the folder is safe to delete, and an unreadable or corrupt file in it is simply parsed
-again. A file whose size, modification time and inode are those it had when last read is
-not even read again (`known_source`).
+again. A file whose size, modification time and inode are those the last build's record
+gives (record.py) is not even read again (`known_source`).
+
+Besides, each output folder's record (what its last build read and wrote, record.py) and
+the parts of pages that build rendered (the book's chapters, by key) are kept here.
 """
 
 from __future__ import annotations
@@ -22,21 +25,20 @@ import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import comrak
 import jinja2
 import markdown_it
 
-from journalgen import __version__, render, safestore, sources
+from journalgen import __version__, record, render, safestore, sources
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page
 from journalgen.keys import Key
 from journalgen.markdown import MarkdownRenderer
 from journalgen.site import Linked
 from journalgen.sources import Source
-from journalgen.writer import Folders, OutputState
 
 ParsedKey = tuple[str, str, str, str]
 """A source's path on disk, its path in content/, its kind and its digest."""
@@ -116,15 +118,13 @@ class BuildCache:
         """Parses (and resolved links) kept on disk, by key: read once per build."""
         self._dirty: set[int] = set()
         """Shards of `_disk` to write."""
-        self._index: dict[str, tuple[int, int, int, str]] = {}
-        """Each source file's size, time, inode and digest when last read."""
-        self._index_dirty = False
         self._used: set[ParsedKey] = set()
         self._env_key: tuple[object, ...] | None = None
         self._env: jinja2.Environment | None = None
         self.templates: tuple[tuple[str, str], ...] = ()
         """The site's template overrides (path, digest) at the last `environment` call."""
-        self._outputs: dict[str, SavedOutput] = {}
+        self._records: dict[str, tuple[record.BuildRecord, Mapping[Key, str]]] = {}
+        """Each output folder's record and page parts (kept in memory by a session)."""
         self._misses = 0
         self.stats = CacheStats(parsed=0, reused=0)
         """What the last build parsed and reused."""
@@ -149,30 +149,21 @@ class BuildCache:
         self._used = set()
         self._misses = 0
 
-    def known_source(self, path: str, rel: str, kind: str, stat: os.stat_result) -> Source | None:
-        """The source at `path` as an earlier build read it, when the file's size, time and
-        inode show it has not changed since and its parse is kept: not read again."""
-        seen = self._index.get(path)
-        if seen is None or seen[:3] != (stat.st_size, stat.st_mtime_ns, stat.st_ino):
-            return None
-        key = (path, rel, kind, seen[3])
-        parsed = self._parsed.get(key)
-        if parsed is None and key in self._disk:
-            parsed = self._disk[key][0]
-        return parsed.source if parsed is not None else None
+    def known_source(self, last: record.BuildRecord) -> sources.KnownSource:
+        """The sources the last build read (`last`) that have not changed since (the same
+        size, time and inode) and whose parse is kept: they are not read again."""
 
-    def remember_sources(
-        self, signatures: Mapping[Path, tuple[int, int, int]], found: Sequence[Source]
-    ) -> None:
-        """Note the size, time and inode each source had when read (see `known_source`)."""
-        index: dict[str, tuple[int, int, int, str]] = {}
-        for source in found:
-            signature = signatures.get(source.path)
-            if signature is not None:
-                index[str(source.path)] = (*signature, source.digest)
-        if index != self._index:
-            self._index = index
-            self._index_dirty = True
+        def known(path: str, rel: str, kind: str, stat: os.stat_result) -> Source | None:
+            digest = last.known(f"{sources.CONTENT_DIR}/{rel}", stat)
+            if digest is None:
+                return None
+            key = (path, rel, kind, digest)
+            parsed = self._parsed.get(key)
+            if parsed is None and key in self._disk:
+                parsed = self._disk[key][0]
+            return parsed.source if parsed is not None else None
+
+        return known
 
     def parsed(self, source: Source, parse: Callable[[Source], Entry | Page]) -> Entry | Page:
         """The parse of `source`: the earlier one if its bytes are unchanged, else `parse`'s."""
@@ -249,7 +240,6 @@ class BuildCache:
         """Read every shard kept by earlier builds with these settings and this code."""
         self._disk = {}
         self._dirty = set()
-        self._index = {}
         assert self.folder is not None
         for number in range(SHARDS):
             kept = safestore.load(self.folder / f"shard-{number:02d}.store")
@@ -258,9 +248,6 @@ class BuildCache:
                     self._disk.update(kept[1])
             else:
                 self._dirty.add(number)  # stale or missing: rewrite it
-        kept = safestore.load(self.folder / "index.store")
-        if isinstance(kept, dict):
-            self._index = kept
         _remove_pickles(self.folder.parent)
 
     def flush(self) -> None:
@@ -280,9 +267,6 @@ class BuildCache:
                 )
             self._dirty = set()
             _remove_old_layout(self.folder)
-        if self._index_dirty:
-            safestore.store(self.folder / "index.store", self._index)
-            self._index_dirty = False
 
     def environment(self, config: SiteConfig, site_dir: Path) -> jinja2.Environment:
         """The Jinja environment, reused (with its compiled templates) while the settings and
@@ -296,38 +280,41 @@ class BuildCache:
             self._env_key = key
         return self._env
 
-    def saved_output(self, out_dir: Path) -> SavedOutput:
-        """What the last build into `out_dir` left there (empty when unknown)."""
+    def last_build(
+        self, site_dir: Path, out_dir: Path
+    ) -> tuple[record.BuildRecord, Mapping[Key, str]]:
+        """The record of the last build into `out_dir` and the page parts it rendered
+        (empty when unknown)."""
         name = str(out_dir.absolute())
-        found = self._outputs.get(name)
+        found = self._records.get(name)
         if found is None and self.folder is not None:
-            found = _load_output(self._output_file(name))
-            if found is not None:
-                self._outputs[name] = found
-        return found if found is not None else SavedOutput()
+            found = (record.load(site_dir, out_dir), _load_parts(self._parts_file(name)))
+            self._records[name] = found
+        return found if found is not None else (record.BuildRecord(), {})
 
-    def keep_output(self, out_dir: Path, saved: SavedOutput) -> None:
-        """Remember what this build left in `out_dir` (on disk too, for plain builds: the
-        page parts in shards, each written only when its parts changed)."""
+    def keep(
+        self, site_dir: Path, out_dir: Path, made: record.BuildRecord, parts: Mapping[Key, str]
+    ) -> None:
+        """Keep the record of this build into `out_dir` and the page parts it rendered, in
+        memory and on disk (the parts in shards, each written only when its parts
+        changed)."""
         name = str(out_dir.absolute())
-        before = self._outputs.get(name) or SavedOutput()
-        self._outputs[name] = saved
+        before = self._records.get(name, (record.BuildRecord(), {}))[1]
+        self._records[name] = (made, parts)
         if self.folder is None:
             return
-        file = self._output_file(name)
-        if (saved.files, saved.folders) != (before.files, before.folders):
-            safestore.store(file, SavedOutput(saved.files, {}, saved.folders))
-            _remove_other_formats(file.parent)
-        old_parts, new_parts = _part_shards(before.fragments), _part_shards(saved.fragments)
+        record.store(site_dir, out_dir, made)
+        file = self._parts_file(name)
+        old_parts, new_parts = _part_shards(before), _part_shards(parts)
         for number in range(PART_SHARDS):
             new = new_parts.get(number, {})
             if new.keys() != old_parts.get(number, {}).keys():
-                safestore.store(file.with_name(f"{file.stem}-parts-{number:02d}.store"), new)
+                safestore.store(file.with_name(f"{file.stem}-{number:02d}.store"), new)
 
-    def _output_file(self, name: str) -> Path:
+    def _parts_file(self, name: str) -> Path:
         assert self.folder is not None
         digest = hashlib.sha256(name.encode()).hexdigest()[:32]
-        return self.folder.parent / "outputs" / f"v{OUTPUT_FORMAT}-{digest}.store"
+        return self.folder.parent / "parts" / f"v{PARTS_FORMAT}-{digest}"
 
 
 class LinkMemo(MutableMapping[bytes, Linked]):
@@ -358,33 +345,11 @@ class LinkMemo(MutableMapping[bytes, Linked]):
         return len(self.used)
 
 
-@dataclass(frozen=True, slots=True)
-class SavedOutput:
-    """What a build left in an output folder, for the next build into it."""
-
-    files: OutputState = field(default_factory=dict)
-    """Every file it wrote, with what it was made from (writer.py)."""
-    fragments: Mapping[Key, str] = field(default_factory=dict)
-    """Parts of pages it rendered (the book's chapters), by key."""
-    folders: Folders = ()
-    """The output's folders as it left them (writer.folder_times)."""
-
-
-OUTPUT_FORMAT = "5"
-"""Raise when `SavedOutput` or `FileState` change shape."""
-
+PARTS_FORMAT = "1"
+"""Raise when the page parts change shape."""
 
 PART_SHARDS = 16
 """Page parts (the book's chapters) are kept in this many files."""
-
-
-def _remove_other_formats(folder: Path) -> None:
-    """Files that earlier versions of journalgen kept here, in a format no longer read."""
-    with contextlib.suppress(OSError):
-        for item in os.scandir(folder):
-            if not item.name.startswith((f"v{OUTPUT_FORMAT}-", ".")):
-                with contextlib.suppress(OSError):
-                    os.unlink(item.path)
 
 
 def _part_shards(fragments: Mapping[Key, str]) -> dict[int, dict[Key, str]]:
@@ -394,16 +359,13 @@ def _part_shards(fragments: Mapping[Key, str]) -> dict[int, dict[Key, str]]:
     return shards
 
 
-def _load_output(file: Path) -> SavedOutput | None:
-    found = safestore.load(file)
-    if not isinstance(found, SavedOutput):
-        return None  # missing or unreadable: the next build renders everything
+def _load_parts(file: Path) -> dict[Key, str]:
     fragments: dict[Key, str] = {}
     for number in range(PART_SHARDS):
-        part = safestore.load(file.with_name(f"{file.stem}-parts-{number:02d}.store"))
+        part = safestore.load(file.with_name(f"{file.stem}-{number:02d}.store"))
         if isinstance(part, dict):
             fragments.update(part)
-    return SavedOutput(found.files, fragments, found.folders)
+    return fragments
 
 
 def _template_fingerprint(site_dir: Path) -> tuple[tuple[str, str], ...]:
@@ -428,9 +390,12 @@ def _key(source: Source) -> ParsedKey:
 
 
 def _remove_pickles(folder: Path) -> None:
-    """Earlier versions kept pickles here (and Jinja's compiled templates, which are code):
-    never loaded again, so removed."""
-    shutil.rmtree(folder / "templates", ignore_errors=True)
+    """Earlier versions kept pickles here (and Jinja's compiled templates, which are code),
+    and kept what a build read and wrote in three places: never loaded again, so removed."""
+    for name in ("templates", "outputs", "fresh"):
+        shutil.rmtree(folder / name, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        (folder / "parsed" / "index.store").unlink()
     with contextlib.suppress(OSError):
         for path in folder.glob("*/*.pickle"):
             with contextlib.suppress(OSError):

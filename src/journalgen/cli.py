@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from journalgen import __version__, freshness
+from journalgen import __version__, record
 from journalgen.errors import JournalError
 
 if TYPE_CHECKING:
@@ -369,10 +369,10 @@ def _run_build(args: argparse.Namespace) -> int:
 def _up_to_date(args: argparse.Namespace, site_dir: Path, out_dir: Path) -> bool:
     """Nothing changed since the last build: say so (with its warnings) and stop."""
     started = time.perf_counter()
-    ident = freshness.identity(
+    ident = record.identity(
         site_dir, out_dir, drafts=args.drafts, future=args.future, strict=args.strict, photos=None
     )
-    summary = freshness.check(site_dir, out_dir, ident, dt.datetime.now(dt.UTC))
+    summary = record.up_to_date(site_dir, out_dir, ident, dt.datetime.now(dt.UTC))
     if summary is None:
         return False
     for warning in summary.warnings:

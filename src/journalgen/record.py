@@ -1,0 +1,223 @@
+"""What the last build into an output folder read and wrote: the one record that decides
+what a build may keep.
+
+After every build (and every rebuild of `serve`/`watch`), journalgen keeps one record per
+output folder, in the site's cache:
+
+- every file the build could read (journalgen.yaml, content/, templates/, static/ and
+  journalgen's own code) with its size, modification time and inode, and for each Markdown
+  file it read, the digest of what it read;
+- every file it wrote, with what it was made from (the page's key, keys.py) and the digest
+  of its bytes (`writer.FileState`), and the output's folders as it left them;
+- its identity (options, password, installed libraries), when the next scheduled entry
+  comes due, and what it reported.
+
+Everything that decides whether earlier work is still valid asks this record:
+
+- `up_to_date`: no file read changed, the output folder is as the build left it and no
+  scheduled entry came due, so `journalgen build` has nothing to do;
+- `known`: a Markdown file whose size, time and inode are unchanged is not read again (its
+  parse is found by the recorded digest);
+- `BuildRecord.outputs`: a page whose key is unchanged, and whose file is still as written,
+  is not rendered again (writer.intact).
+
+What is kept beside it (parses, the book's chapters: cache.py) is looked up by the digest of
+what made it, never trusted for more. This module imports only the standard library and the
+writer's types, so `up_to_date` takes a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from journalgen import safestore
+from journalgen.errors import Problem
+from journalgen.writer import Folders, OutputState, folders_unchanged
+
+FOLDER = Path(".cache") / "journalgen" / "records"
+"""Inside the site folder."""
+
+FORMAT = "1"
+"""Raise when `BuildRecord`, `Summary` or `writer.FileState` change shape."""
+INPUT_FOLDERS = ("content", "templates", "static")
+CONFIG_NAME = "journalgen.yaml"
+PASSWORD_VARIABLE = "JOURNALGEN_PASSWORD"
+CODE = "journalgen:"
+"""The label of journalgen's own files among the inputs."""
+
+InputState = tuple[int, int, int, str]
+"""A file's size, modification time (ns), inode and the digest of what the build read of
+it ("" for a file it did not read as a source)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a build reported, to report again when nothing changed."""
+
+    entries: int
+    pages: int
+    files: int
+    previews: int
+    warnings: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRecord:
+    """What the last build into one output folder read and wrote."""
+
+    ident: str = ""
+    """Its options, the password and the installed libraries (`identity`)."""
+    inputs: Mapping[str, InputState] = field(default_factory=dict)
+    """Every file it could read, by its path in the site folder (journalgen's own files
+    under `journalgen:`)."""
+    outputs: OutputState = field(default_factory=dict)
+    """Every file it wrote, with what it was made from."""
+    folders: Folders = ()
+    """The output's folders as it left them (a file added or removed changes one)."""
+    valid_until: dt.datetime | None = None
+    """When the next scheduled entry comes due (None: no entry is scheduled)."""
+    summary: Summary | None = None
+    """What it reported; None for a preview's rebuild, which never makes a build needless
+    (it leaves the book out)."""
+
+    def known(self, label: str, stat: os.stat_result) -> str | None:
+        """The digest of the source file at `label` when its size, time and inode are those
+        it had when this build read it (so it need not be read again)."""
+        seen = self.inputs.get(label)
+        if seen is None or not seen[3] or seen[:3] != _signature(stat):
+            return None
+        return seen[3]
+
+
+def identity(
+    site_dir: Path, out_dir: Path, *, drafts: bool, future: bool, strict: bool, photos: Path | None
+) -> str:
+    """What, besides the files, decides the output: the options, the password and the
+    installed libraries."""
+    password = os.environ.get(PASSWORD_VARIABLE, "")
+    parts = (
+        FORMAT,
+        _installed(),
+        str(site_dir.absolute()),
+        str(out_dir.absolute()),
+        repr((drafts, future, strict, str(photos))),
+        hashlib.sha256(password.encode()).hexdigest(),
+    )
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _installed() -> str:
+    """The libraries installed beside journalgen, with their versions (as the names of
+    their `.dist-info` folders): an upgraded library may change the pages."""
+    found: list[str] = []
+    for folder in sys.path:
+        if os.path.basename(folder) in ("site-packages", "dist-packages"):
+            with contextlib.suppress(OSError):
+                found += sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))
+    return "\n".join(found)
+
+
+def _file(site_dir: Path, out_dir: Path) -> Path:
+    name = hashlib.sha256(str(out_dir.absolute()).encode()).hexdigest()[:32]
+    return site_dir / FOLDER / f"v{FORMAT}-{name}.store"
+
+
+def load(site_dir: Path, out_dir: Path) -> BuildRecord:
+    """The record of the last build into `out_dir` (empty when there is none, or it cannot
+    be read: then everything is made again)."""
+    found = safestore.load(_file(site_dir, out_dir))
+    return found if isinstance(found, BuildRecord) else BuildRecord()
+
+
+def store(site_dir: Path, out_dir: Path, record: BuildRecord) -> None:
+    """Keep `record` (written beside and renamed); a disk that refuses is no reason to fail
+    the build. Records an earlier version of journalgen kept are removed."""
+    file = _file(site_dir, out_dir)
+    safestore.store(file, record)
+    with contextlib.suppress(OSError):
+        for item in os.scandir(file.parent):
+            if not item.name.startswith((f"v{FORMAT}-", ".")):
+                with contextlib.suppress(OSError):
+                    os.unlink(item.path)
+
+
+def scan_inputs(site_dir: Path) -> dict[str, InputState]:
+    """Every file a build may read, with its size, time and inode (call before reading
+    any): the site's, and journalgen's own code and theme."""
+    found: dict[str, InputState] = {}
+    for name in (CONFIG_NAME, *INPUT_FOLDERS):
+        found.update(_walk(site_dir / name, name))
+    found.update(_walk(Path(__file__).parent, CODE))
+    return found
+
+
+def up_to_date(site_dir: Path, out_dir: Path, ident: str, now: dt.datetime) -> Summary | None:
+    """The last build's summary when its output is still what a build would write now;
+    None when something changed (or there is no record)."""
+    record = load(site_dir, out_dir)
+    if record.summary is None or record.ident != ident:
+        return None
+    if record.valid_until is not None and now >= record.valid_until:
+        return None
+    # Inputs first: fewer files, and what an edit changes.
+    inputs = scan_inputs(site_dir)
+    if inputs.keys() != record.inputs.keys():
+        return None
+    if any(state[:3] != record.inputs[label][:3] for label, state in inputs.items()):
+        return None
+    if not folders_unchanged(out_dir, record.folders):
+        return None  # a file was added or removed
+    for rel, known in record.outputs.items():
+        try:
+            now_there = os.lstat(os.path.join(out_dir, rel))
+        except OSError:
+            return None
+        if _signature(now_there) != (known.size, known.mtime_ns, known.inode):
+            return None
+    return record.summary
+
+
+def _signature(stat: os.stat_result) -> tuple[int, int, int]:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def _walk(top: Path, label: str) -> Iterator[tuple[str, InputState]]:
+    try:
+        info = os.stat(top)
+    except OSError:
+        yield (label, (-1, 0, 0, ""))
+        return
+    if not os.path.isdir(top):
+        yield (label, (*_signature(info), ""))
+        return
+    stack = [(str(top), label)]
+    seen = {(info.st_dev, info.st_ino)}  # folders reached twice (links, loops): walked once
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            items = list(os.scandir(folder))
+        except OSError:
+            yield (prefix + "/?", (-1, 0, 0, ""))
+            continue
+        for item in items:
+            rel = f"{prefix}/{item.name}" if prefix != CODE else prefix + item.name
+            if item.name == "__pycache__":
+                continue
+            try:
+                stat = os.stat(item.path)
+            except OSError:
+                yield (rel, (-1, 0, 0, ""))
+                continue
+            if item.is_dir():
+                if (stat.st_dev, stat.st_ino) not in seen:
+                    seen.add((stat.st_dev, stat.st_ino))
+                    stack.append((item.path, rel))
+            else:
+                yield (rel, (*_signature(stat), ""))
