@@ -21,8 +21,8 @@ with the peak memory (RSS) of each process, and a cold Pelican build of the same
 (its default theme, tag pages, pagination and feeds on; installed with pip into
 benchmarks/.pelican-venv on first use). Beside the cold builds, Hugo builds a site of the
 same shape (hugo.py), run by run, and the table gives journalgen ÷ Hugo for the cold build,
-for a build with the cache a deploy restores (.cache/ kept, output/ gone) and for peak
-memory. Prints a Markdown table and writes the numbers as
+for a deploy (a fresh checkout with .cache/ and output/ brought back, with nothing changed
+and with one entry edited) and for peak memory. Prints a Markdown table and writes the numbers as
 JSON to benchmarks/results/. Run by hand: timings depend on the machine.
 """
 
@@ -83,11 +83,8 @@ def run_process(
     return seconds, usage.ru_maxrss / 1024
 
 
-def journalgen_build(site: Path, deploy: bool = False) -> tuple[float, float]:
-    """`deploy`: as on a deploy machine (CI set, as Netlify and GitHub Actions do)."""
+def journalgen_build(site: Path) -> tuple[float, float]:
     env = {key: value for key, value in os.environ.items() if key != "CI"}
-    if deploy:
-        env["CI"] = "true"
     return run_process(
         [
             sys.executable,
@@ -151,7 +148,9 @@ def repeat(site: Path, prepare: Callable[[int], None], name: str) -> Row:
 def cold(site: Path, with_hugo: bool) -> list[Row]:
     """Cold builds, each followed (with Hugo) by Hugo's cold build of the same corpus, so
     both meet the machine in the same state; ratios are taken round by round. Then builds
-    with the cache a deploy restores (.cache/ kept, output/ gone, CI set, as on Netlify)."""
+    as a deploy makes them: a fresh checkout with the cache and output/ brought back (as
+    Netlify's plugin and GitHub's cache action do), with nothing changed and with one entry
+    edited."""
     times: list[float] = []
     rss: list[float] = []
     hugo_times: list[float] = []
@@ -170,25 +169,61 @@ def cold(site: Path, with_hugo: bool) -> list[Row]:
             hugo_rss.append(peak)
     files = sum(1 for _ in (site / "output").rglob("*") if _.is_file())
     rows = [summary("cold build, no cache", times, rss, files=files)]
-    restored: list[float] = []
-    restored_rss: list[float] = []
-    shutil.rmtree(site / "output", ignore_errors=True)
-    journalgen_build(site, deploy=True)  # a first deploy: its output is kept in the cache
-    for _ in range(RUNS):
-        for name in ("output", ".output.spare", ".journalgen"):  # not kept by a deploy
-            shutil.rmtree(site / name, ignore_errors=True)
-        seconds, peak = journalgen_build(site, deploy=True)
-        restored.append(seconds)
-        restored_rss.append(peak)
-    rows.append(summary("build with the deploy cache (output/ gone)", restored, restored_rss))
+    stash = site.parent / f"{site.name}.deploy-cache"
+    shutil.rmtree(stash, ignore_errors=True)
+    journalgen_build(site)
+    shutil.copytree(site / ".cache" / "journalgen", stash / "cache")
+    shutil.copytree(site / "output", stash / "output")
+    deploys: dict[str, tuple[list[float], list[float]]] = {}
+    entry = sorted((site / "content" / "entries").glob("*.md"))[len(_entries(site)) // 2]
+    original = entry.read_bytes()
+    for name, edit in (("nothing changed", False), ("one entry edited", True)):
+        deploys[name] = ([], [])
+        for n in range(RUNS):
+            entry.write_bytes(original + (f"\nEdit {n}.\n".encode() if edit else b""))
+            as_deploy(site, stash)
+            seconds, peak = journalgen_build(site)
+            deploys[name][0].append(seconds)
+            deploys[name][1].append(peak)
+    entry.write_bytes(original)
+    shutil.rmtree(stash, ignore_errors=True)
+    for name, (taken, peaks) in deploys.items():
+        rows.append(summary(f"deploy with its cache and output back, {name}", taken, peaks))
+    restored = deploys["nothing changed"][0]
+    edited = deploys["one entry edited"][0]
     if peer is not None:
         hugo_files = sum(1 for _ in (peer / "public").rglob("*") if _.is_file())
         row = summary("Hugo cold build", hugo_times, hugo_rss, files=hugo_files)
         row["ratio_cold"] = statistics.median(a / b for a, b in zip(times, hugo_times, strict=True))
         row["ratio_cache"] = statistics.median(restored) / statistics.median(hugo_times)
+        row["ratio_cache_edit"] = statistics.median(edited) / statistics.median(hugo_times)
         row["ratio_rss"] = max(rss) / max(hugo_rss)
         rows.append(row)
     return rows
+
+
+def as_deploy(site: Path, stash: Path) -> None:
+    """The journal as a deploy finds it: a fresh checkout (every file new: other inodes and
+    times) with journalgen's cache and the last output brought back by the host as copies
+    (times kept to the millisecond, as Netlify's cache does)."""
+    for name in ("output", ".output.spare", ".cache", ".journalgen"):
+        shutil.rmtree(site / name, ignore_errors=True)
+    for name in ("content", "journalgen.yaml"):
+        moved = site / f"{name}.checkout"
+        if (site / name).is_dir():
+            shutil.copytree(site / name, moved)
+            shutil.rmtree(site / name)
+        else:
+            shutil.copyfile(site / name, moved)
+        moved.rename(site / name)
+    shutil.copytree(stash / "cache", site / ".cache" / "journalgen", copy_function=_host_copy)
+    shutil.copytree(stash / "output", site / "output", copy_function=_host_copy)
+
+
+def _host_copy(source: str, target: str) -> None:
+    shutil.copyfile(source, target)
+    mtime = os.stat(source).st_mtime_ns // 1_000_000 * 1_000_000
+    os.utime(target, ns=(mtime, mtime))
 
 
 def edit_body(site: Path) -> Callable[[int], None]:
@@ -477,8 +512,9 @@ def table(rows: list[Row]) -> str:
             notes.append(f"journalgen cold is {row['journalgen_speedup']:.1f}x faster")
         if "ratio_cold" in row:
             notes.append(
-                f"journalgen ÷ Hugo: cold {row['ratio_cold']:.2f}x, with the deploy cache "
-                f"{row['ratio_cache']:.2f}x, peak RSS {row['ratio_rss']:.2f}x"
+                f"journalgen ÷ Hugo: cold {row['ratio_cold']:.2f}x, a deploy with nothing "
+                f"changed {row['ratio_cache']:.2f}x, with one entry edited "
+                f"{row['ratio_cache_edit']:.2f}x, peak RSS {row['ratio_rss']:.2f}x"
             )
         p95 = f"{row['p95_s']:.3f} s" if "p95_s" in row else ""
         lines.append(

@@ -12,11 +12,12 @@ built four ways:
   kept on disk in .cache/, the previous output/ and what its pages were made from (pages
   whose inputs did not change are not rendered);
 - as `journalgen serve`/`watch` do it: one `BuildCache` kept in memory across every step;
-- as a deploy does it: a fresh checkout without output/, with the cache copied back
-  (.cache/journalgen, which holds the last output for the next deploy to start from);
+- as a deploy does it: a fresh checkout, with the cache (.cache/journalgen) and the last
+  output/ copied back, as Netlify's plugin and GitHub's cache action bring them back;
 - cold: the same content copied into a fresh folder, with no cache and no earlier output.
 
-Every output file of the first two must hold exactly the bytes of the cold build's.
+Every output file of the first three must hold exactly the bytes of the cold build's, and a
+build that the record finds has nothing to do must be one where nothing changed.
 """
 
 from __future__ import annotations
@@ -103,13 +104,13 @@ class Journal:
             photos.mkdir()
             colour = (40 * self.photo, 120, 200 - 30 * self.photo)
             Image.new("RGB", (64, 48), colour).save(photos / "photo.png")
-        templates = root / "templates"
-        shutil.rmtree(templates, ignore_errors=True)
+        page = root / "templates" / "page.html"
+        page.unlink(missing_ok=True)
         if self.template is not None:
-            templates.mkdir()
+            page.parent.mkdir(exist_ok=True)
             theme = (THEME_TEMPLATES / "page.html").read_text(encoding="utf-8")
-            page = theme.replace('class="page"', f'class="page mine-{self.template}"')
-            (templates / "page.html").write_text(page, encoding="utf-8")
+            mine = theme.replace('class="page"', f'class="page mine-{self.template}"')
+            page.write_text(mine, encoding="utf-8")
         for number, (title, body, tag, draft) in self.entries.items():
             day = 10 + (number + self.shifted.get(number, 0)) % 18
             lines = [
@@ -220,9 +221,10 @@ def netlify_copy(source: str, target: str) -> None:
     os.utime(target, ns=(mtime, mtime))
 
 
-def deploy(site: Path, checkout: Path, stored: Path) -> None:
-    """Build as a deploy does: a fresh checkout of the journal, with only the cache (kept
-    in `stored` between deploys) brought back, as copies."""
+def deploy(site: Path, checkout: Path, stored: Path) -> bool:
+    """Build as a deploy does: a fresh checkout of the journal, with only the cache and the
+    last output (kept in `stored` between deploys, as Netlify's plugin and GitHub's cache
+    action keep them) brought back, as copies. Returns whether it built."""
     shutil.rmtree(checkout, ignore_errors=True)
     shutil.rmtree(checkout.with_name(f".{checkout.name}.spare"), ignore_errors=True)
     checkout.mkdir()
@@ -230,12 +232,24 @@ def deploy(site: Path, checkout: Path, stored: Path) -> None:
     shutil.copytree(site / "content", checkout / "content")
     if (site / "templates").is_dir():
         shutil.copytree(site / "templates", checkout / "templates")
-    cache = checkout / ".cache" / "journalgen"
-    if stored.is_dir():
-        shutil.copytree(stored, cache, copy_function=netlify_copy)
-    build(BuildOptions(checkout, checkout / "output", now=NOW, deploy_machine=True))
+    kept = {"cache": checkout / ".cache" / "journalgen", "output": checkout / "output"}
+    for name, folder in kept.items():
+        if (stored / name).is_dir():
+            shutil.copytree(stored / name, folder, copy_function=netlify_copy)
+    built = plain_build(checkout, checkout / "output")
     shutil.rmtree(stored, ignore_errors=True)
-    shutil.copytree(cache, stored, copy_function=netlify_copy)
+    for name, folder in kept.items():
+        shutil.copytree(folder, stored / name, copy_function=netlify_copy)
+    return built
+
+
+def journal_files(site: Path) -> dict[str, bytes]:
+    """What a checkout of the journal holds."""
+    found = {"journalgen.yaml": (site / "journalgen.yaml").read_bytes()}
+    for name in ("content", "templates"):
+        if (site / name).is_dir():
+            found.update({f"{name}/{rel}": data for rel, data in files(site / name).items()})
+    return found
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -274,6 +288,7 @@ def test_incremental_builds_equal_cold_builds(steps: list[Step]) -> None:
         journal.add()
         journal.add()
         session = BuildCache(site / ".cache" / "session")
+        last_checked_in: dict[str, bytes] = {}
         for number, step in enumerate([("body", 0, 0), *steps]):
             if number:
                 apply(journal, step)
@@ -285,10 +300,12 @@ def test_incremental_builds_equal_cold_builds(steps: list[Step]) -> None:
                 tamper(site / "output")
                 tamper(site / "preview")
             until = record.load(site, site / "output").valid_until
-            built = plain_build(site, site / "output")
-            # (A journal with nothing published shows the build's moment: always built.)
-            expected = step[0] != "nothing" or (until is not None and until <= NOW)
-            assert built == expected, "the record tells a change from none"
+            checked_in = journal_files(site)
+            # Built when a byte of the journal or of the output changed (a journal with
+            # nothing published shows the build's moment: always built).
+            changed = checked_in != last_checked_in or step[0] == "tamper"
+            expected = changed or (until is not None and until <= NOW)
+            assert plain_build(site, site / "output") == expected, "a change told from none"
             build(BuildOptions(site, site / "preview", now=NOW), session)
 
             fresh = root / f"cold-{number}"
@@ -303,8 +320,11 @@ def test_incremental_builds_equal_cold_builds(steps: list[Step]) -> None:
             assert_same(site / "output", fresh / "output", "journalgen build with its cache")
             assert_same(site / "preview", fresh / "output", "a serve/watch session")
             assert (site / PARSED_CACHE).is_dir()
-            deploy(site, root / "deploy", root / "deploy-cache")
+            built = deploy(site, root / "deploy", root / "deploy-cache")
             assert_same(root / "deploy" / "output", fresh / "output", "a deploy with its cache")
+            expected = checked_in != last_checked_in or (until is not None and until <= NOW)
+            assert built == expected, "a deploy tells a change from none"
+            last_checked_in = checked_in
             shutil.rmtree(fresh)
 
 
@@ -493,22 +513,18 @@ def test_only_templates_that_replace_the_themes_turn_page_keys_off() -> None:
 
 
 def test_a_deploy_keeps_the_pages_that_did_not_change(tmp_path: Path) -> None:
-    """A deploy starts from a fresh checkout and the cache: the pages of entries that did
-    not change are the cache's copies (not made again), an edited entry's page is new, and
-    a copy in the cache that is not what the last build wrote is never published."""
+    """A deploy starts from a fresh checkout with the cache and the last output brought
+    back: with nothing changed it builds nothing; after an edit, the pages of entries that
+    did not change are the brought-back copies (not made again), the edited entry's page is
+    new, and a brought-back file that is not what the last build wrote is never published."""
     journal = Journal()
     for _ in range(4):
         journal.add()
     site, checkout, stored = tmp_path / "site", tmp_path / "deploy", tmp_path / "stored"
     journal.write(site)
-    deploy(site, checkout, stored)
+    assert deploy(site, checkout, stored)
+    assert not deploy(site, checkout, stored)  # nothing changed
     kept = stored / "output"
-    held, made = files(kept), files(checkout / "output")  # the cache holds the pages made
-    assert all(made[rel] == data for rel, data in held.items())
-    assert {rel for rel in made if rel.endswith((".html", ".xml"))} <= set(held)
-
-    journal.entries[1] = ("Entry 1", "Edited words.", "home", False)
-    journal.write(site)
     pages = {p.relative_to(kept).as_posix(): p for p in kept.rglob("index.html")}
     entry_pages = sorted(rel for rel in pages if rel.count("/") == 3)
     assert len(entry_pages) == 4
@@ -516,12 +532,15 @@ def test_a_deploy_keeps_the_pages_that_did_not_change(tmp_path: Path) -> None:
     altered = next(rel for rel in entry_pages if "/e2/" in rel)
     pages[altered].write_bytes(pages[altered].read_bytes().replace(b"entry", b"ENTRY"))
     assert b"ENTRY" in pages[altered].read_bytes()  # the same size, other bytes
-    before = {rel: os.stat(path).st_mtime_ns for rel, path in pages.items()}
-    deploy(site, checkout, stored)
+    assert deploy(site, checkout, stored)  # the output is not what the last build wrote
+    assert b"ENTRY" not in (checkout / "output" / altered).read_bytes()
 
+    journal.entries[1] = ("Entry 1", "Edited words.", "home", False)
+    journal.write(site)
+    before = {rel: os.stat(path).st_mtime_ns for rel, path in pages.items()}
+    assert deploy(site, checkout, stored)
     out = checkout / "output"
-    assert os.stat(out / untouched).st_mtime_ns == before[untouched]  # the cache's copy
-    assert b"ENTRY" not in (out / altered).read_bytes()
+    assert os.stat(out / untouched).st_mtime_ns == before[untouched]  # the brought-back copy
     edited = next(rel for rel in entry_pages if "/e1/" in rel)
     assert b"Edited words." in (out / edited).read_bytes()
     fresh = tmp_path / "cold"
@@ -532,22 +551,9 @@ def test_a_deploy_keeps_the_pages_that_did_not_change(tmp_path: Path) -> None:
     assert_same(out, fresh / "output", "a deploy")
 
 
-def test_only_a_deploy_machine_keeps_a_copy_of_the_output(tmp_path: Path) -> None:
-    journal = Journal()
-    journal.add()
-    journal.write(tmp_path)
-    kept = tmp_path / ".cache" / "journalgen" / "output"
-    build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))  # a family's computer
-    assert not kept.exists()
-    shutil.rmtree(tmp_path / "output")
-    build(BuildOptions(tmp_path, tmp_path / "output", now=NOW, deploy_machine=True))
-    assert kept.is_dir()
-    build(BuildOptions(tmp_path, tmp_path / "output", now=NOW, deploy_machine=True))
-    assert not kept.exists()  # output/ stays on this machine: no copy needed
-
-
-def test_a_kept_copy_with_a_link_out_of_it_is_never_used(tmp_path: Path) -> None:
-    """A cache that was tampered with cannot make a deploy write outside its folders."""
+def test_a_brought_back_output_with_a_link_out_of_it_is_never_used(tmp_path: Path) -> None:
+    """An output folder a tampered cache brings back cannot make a deploy write outside it,
+    nor pass for the last build's."""
     journal = Journal()
     journal.add()
     site, checkout, stored = tmp_path / "site", tmp_path / "deploy", tmp_path / "stored"
@@ -556,15 +562,18 @@ def test_a_kept_copy_with_a_link_out_of_it_is_never_used(tmp_path: Path) -> None
     outside = tmp_path / "outside"
     outside.mkdir()
     year = next(p for p in (stored / "output").iterdir() if p.name.startswith("20"))
+    shutil.copytree(year, outside / "copy")
     shutil.rmtree(year)
-    year.symlink_to(outside, target_is_directory=True)
+    year.symlink_to(outside / "copy", target_is_directory=True)
     shutil.rmtree(checkout)
     checkout.mkdir()
     shutil.copy(site / "journalgen.yaml", checkout)
     shutil.copytree(site / "content", checkout / "content")
-    shutil.copytree(stored, checkout / ".cache" / "journalgen", symlinks=True)
-    build(BuildOptions(checkout, checkout / "output", now=NOW, deploy_machine=True))
-    assert not any(outside.iterdir())
+    shutil.copytree(stored / "cache", checkout / ".cache" / "journalgen", symlinks=True)
+    shutil.copytree(stored / "output", checkout / "output", symlinks=True)
+    before = files(outside)
+    assert plain_build(checkout, checkout / "output")  # not taken for the last build
+    assert files(outside) == before
     assert (checkout / "output" / year.name).is_dir()
     assert not (checkout / "output" / year.name).is_symlink()
 

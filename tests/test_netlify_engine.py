@@ -164,20 +164,35 @@ def test_netlify_merges_every_header_of_the_journal(built: Built) -> None:
 
 def test_the_cache_survives_between_deploys(built: Built) -> None:
     """A deploy starts from a fresh checkout: Netlify brings back journalgen's cache
-    (processed photos, parses, and the last output), so the pages that did not change are
-    the cache's copies, not made again."""
-    cache = built.journal / ".cache" / "journalgen"
-    assert (cache / "output" / "index.html").is_file()
-    page = next((built.journal / "output").glob("20*/*/*/index.html"))
-    expected = page.read_bytes()
-    shutil.rmtree(cache)
-    shutil.rmtree(built.journal / "output")
+    (processed photos, parses, the record of the last build) and the last output, so a
+    deploy with nothing changed builds nothing, and after an edit the pages that did not
+    change are the brought-back copies, not made again."""
+    out = built.journal / "output"
+    pages = sorted(out.rglob("*.html"))
+    expected = {page: page.read_bytes() for page in pages}
+    shutil.rmtree(built.journal / ".cache" / "journalgen")
+    shutil.rmtree(out)
     started = time.time_ns()
     done = _netlify_build(built.journal, built.env, built.node)
     assert done.returncode == 0, done.stdout
     assert "journalgen: cache restored" in done.stdout
-    assert page.read_bytes() == expected
-    assert page.stat().st_mtime_ns < started  # brought back, not written again
+    assert "Nothing changed since the last build" in done.stdout
+    assert {page: page.read_bytes() for page in pages} == expected
+    assert all(page.stat().st_mtime_ns < started for page in pages)  # brought back
+
+    entry = next((built.journal / "content" / "entries").glob("*welcome.md"))
+    entry.write_text(entry.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
+    shutil.rmtree(built.journal / ".cache" / "journalgen")
+    shutil.rmtree(out)
+    started = time.time_ns()
+    done = _netlify_build(built.journal, built.env, built.node)
+    assert done.returncode == 0, done.stdout
+    assert "Built " in done.stdout
+    page = next(out.glob("20*/*/welcome/index.html"))
+    assert b"One more line." in page.read_bytes() and page.stat().st_mtime_ns >= started
+    same = [page for page in pages if page.read_bytes() == expected[page]]
+    assert len(same) >= 5  # the about page, the guestbook, the 404 page, ...
+    assert all(page.stat().st_mtime_ns < started for page in same)  # not written again
 
 
 def _free_port() -> int:

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import http.server
 import json
+import shutil
 import subprocess
 import sys
 import threading
@@ -371,7 +372,9 @@ def test_a_github_pages_journal_builds_as_its_workflow_says(tmp_path: Path) -> N
     )
     assert jobs["deploy"]["needs"] == "build"
     upload = next(s for s in jobs["build"]["steps"] if "upload-pages-artifact" in s.get("uses", ""))
-    assert upload["with"]["path"] == "output"
+    assert upload["with"]["path"] == ".pages"
+    cache = next(s for s in jobs["build"]["steps"] if "actions/cache" in s.get("uses", ""))
+    assert cache["with"]["path"].split() == [".cache/journalgen", "output"]
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     env = {
@@ -379,16 +382,35 @@ def test_a_github_pages_journal_builds_as_its_workflow_says(tmp_path: Path) -> N
         "HOME": str(tmp_path),
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     }
-    for step in jobs["build"]["steps"]:
-        if "run" in step:
-            done = subprocess.run(
-                step["run"], shell=True, cwd=journal, env=env, capture_output=True, text=True
-            )
-            assert done.returncode == 0, (step["run"], done.stdout, done.stderr)
-    out = journal / "output"
-    assert (out / "index.html").is_file() and (out / "feed.xml").is_file()
-    page = (out / "index.html").read_text(encoding="utf-8")
+
+    def run_steps() -> str:
+        said = ""
+        for step in jobs["build"]["steps"]:
+            if "run" in step:
+                done = subprocess.run(
+                    step["run"], shell=True, cwd=journal, env=env, capture_output=True, text=True
+                )
+                assert done.returncode == 0, (step["run"], done.stdout, done.stderr)
+                said += done.stdout
+        return said
+
+    run_steps()
+    out, published = journal / "output", journal / ".pages"
+    assert (published / "index.html").is_file() and (published / "feed.xml").is_file()
+    page = (published / "index.html").read_text(encoding="utf-8")
     assert "data-netlify" not in page and "github.io" in page
+    assert not (published / "_headers").exists() and not (published / "_redirects").exists()
+    assert (out / "_headers").is_file()  # the output stays whole, for the next build
+
+    # The next run starts from a fresh checkout, with the cache and output/ brought back
+    # as copies (other inodes and times): nothing changed, so nothing is built.
+    shutil.rmtree(published)
+    for name in ("output", ".cache"):
+        shutil.copytree(journal / name, journal / f"{name}.restored")
+        shutil.rmtree(journal / name)
+        (journal / f"{name}.restored").rename(journal / name)
+    assert "Nothing changed since the last build" in run_steps()
+    assert (published / "index.html").read_text(encoding="utf-8") == page
 
 
 def test_github_pages_builds_on_schedule_only_once_an_entry_is_due(tmp_path: Path) -> None:

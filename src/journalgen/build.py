@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -26,7 +25,7 @@ from journalgen import (
     writer,
 )
 from journalgen import config as config_module
-from journalgen.cache import KEPT_OUTPUT, PARSED_CACHE, BuildCache
+from journalgen.cache import PARSED_CACHE, BuildCache
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page, parse_entry, parse_page
 from journalgen.errors import JournalError, Problem, printable
@@ -63,10 +62,6 @@ class BuildOptions:
     book: bool = True
     """Make the book page. `serve` leaves it out of each rebuild and makes it when it is
     asked for (the whole journal on one page is the slowest page to make)."""
-    deploy_machine: bool = False
-    """A machine that starts every build from a fresh checkout with only the cache brought
-    back (a deploy: Netlify and GitHub Actions set `CI`): a copy of the output is kept in
-    the cache, for the next build to start from."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +94,6 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     inputs = record.scan_inputs(options.site_dir) if plain else {}
     cache = cache if cache is not None else BuildCache(options.site_dir / PARSED_CACHE)
     config = config_module.load(options.site_dir)
-    # A deploy starts without output/ but with the cache: the last output kept there is put
-    # back, so that only what changed is made again (and kept there again afterwards).
-    kept_output = options.site_dir / KEPT_OUTPUT
-    deploying = plain and options.deploy_machine and not options.out_dir.exists()
-    restored = writer.restore(options.out_dir, kept_output) if deploying else None
     last, parts = cache.last_build(options.site_dir, options.out_dir)
     foreign = writer.check_output_dir(
         options.out_dir,
@@ -144,7 +134,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     site = replace(site, asset_paths=asset_paths)
     env = cache.environment(config, options.site_dir)
     # Other files in the folder (--force): replace the whole folder to remove them.
-    previous = {} if foreign else writer.intact(restored or options.out_dir, last.outputs)
+    previous = {} if foreign else writer.intact(options.out_dir, last.outputs)
     reuse = render.Reuse(
         keys=PageKeys(site, cache.templates),
         previous={rel: state.key for rel, state in previous.items()},
@@ -165,10 +155,6 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     if options.progress:
         outputs = _counted(outputs)
     written, files = writer.write(outputs, made.copies, options.out_dir, previous, durable=plain)
-    if deploying:
-        writer.keep_copy(options.out_dir, files, kept_output)
-    elif plain and kept_output.exists():
-        shutil.rmtree(kept_output, ignore_errors=True)  # the output folder stays here
     report = BuildReport(
         entries=len(site.entries),
         pages=len(site.pages),
@@ -186,6 +172,8 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         for source in tree.sources
         if (signature := tree.signatures.get(source.path)) is not None
     }
+    if plain:  # every file it may have read, with the digest of what it read
+        read = record.settle(options.site_dir, {**inputs, **read}, last.inputs)
     summary = record.Summary(
         report.entries, report.pages, report.files, report.previews, report.warnings
     )
@@ -198,7 +186,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
             strict=options.strict,
             photos=options.photo_cache,
         ),
-        inputs={**inputs, **read},
+        inputs=read,
         outputs=files,
         folders=writer.folder_times(options.out_dir, files),
         valid_until=_valid_until(entries, site),

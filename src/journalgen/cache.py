@@ -45,9 +45,6 @@ ParsedKey = tuple[str, str, str, str]
 
 PARSED_CACHE = Path(".cache") / "journalgen" / "parsed"
 """Where a site's parsed files are kept between builds (inside the site folder)."""
-KEPT_OUTPUT = Path(".cache") / "journalgen" / "output"
-"""Where a machine that starts each build without the output folder (a deploy) keeps a copy
-of the last one (hard links), for the next build to start from (`writer.restore`)."""
 
 PARSE_CACHE_FORMAT = "4"
 """Raise when `Entry` or `Page` change shape in a way the code digest below cannot see."""
@@ -392,7 +389,7 @@ def _key(source: Source) -> ParsedKey:
 def _remove_pickles(folder: Path) -> None:
     """Earlier versions kept pickles here (and Jinja's compiled templates, which are code),
     and kept what a build read and wrote in three places: never loaded again, so removed."""
-    for name in ("templates", "outputs", "fresh"):
+    for name in ("templates", "outputs", "fresh", "output"):
         shutil.rmtree(folder / name, ignore_errors=True)
     with contextlib.suppress(OSError):
         (folder / "parsed" / "index.store").unlink()

@@ -356,7 +356,6 @@ def _run_build(args: argparse.Namespace) -> int:
         force=args.force,
         strict=args.strict,
         progress=not args.quiet and sys.stderr.isatty(),
-        deploy_machine=os.environ.get("CI", "").lower() not in ("", "0", "false"),
     )
     report = build(options)
     for warning in report.warnings:

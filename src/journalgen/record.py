@@ -36,15 +36,16 @@ import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from journalgen import safestore
 from journalgen.errors import Problem
-from journalgen.writer import Folders, OutputState, folders_unchanged
+from journalgen.writer import Folders, OutputState, file_digest, folders_unchanged
 
 FOLDER = Path(".cache") / "journalgen" / "records"
 """Inside the site folder."""
 
-FORMAT = "1"
+FORMAT = "2"
 """Raise when `BuildRecord`, `Summary` or `writer.FileState` change shape."""
 INPUT_FOLDERS = ("content", "templates", "static")
 CONFIG_NAME = "journalgen.yaml"
@@ -158,9 +159,36 @@ def scan_inputs(site_dir: Path) -> dict[str, InputState]:
     return found
 
 
+def settle(
+    site_dir: Path, read: Mapping[str, InputState], last: Mapping[str, InputState]
+) -> dict[str, InputState]:
+    """The inputs to record for a build that noted `read` before reading (and the digests
+    of the sources it read): each file's digest is the one it had when last recorded with
+    the same size, time and inode, or is taken now; a file that changed while the build ran
+    gets none (the next build then looks at it again, whatever it holds by then)."""
+    after = scan_inputs(site_dir)
+    settled: dict[str, InputState] = {}
+    for label, state in read.items():
+        digest = state[3]
+        if after.get(label, (-1,))[:3] != state[:3] or state[0] < 0:
+            digest = ""
+        elif not digest:
+            before = last.get(label)
+            if before is not None and before[:3] == state[:3]:
+                digest = before[3]
+            else:
+                digest = _digest(_path(site_dir, label)) or ""
+        settled[label] = (*state[:3], digest)
+    return settled
+
+
 def up_to_date(site_dir: Path, out_dir: Path, ident: str, now: dt.datetime) -> Summary | None:
     """The last build's summary when its output is still what a build would write now;
-    None when something changed (or there is no record)."""
+    None when something changed (or there is no record).
+
+    A file is unchanged when its size, time and inode are as recorded, or else when its
+    bytes are: a deploy's fresh checkout, with the output folder brought back by the
+    host's cache, changes every time and inode but no byte."""
     record = load(site_dir, out_dir)
     if record.summary is None or record.ident != ident:
         return None
@@ -170,18 +198,57 @@ def up_to_date(site_dir: Path, out_dir: Path, ident: str, now: dt.datetime) -> S
     inputs = scan_inputs(site_dir)
     if inputs.keys() != record.inputs.keys():
         return None
-    if any(state[:3] != record.inputs[label][:3] for label, state in inputs.items()):
-        return None
-    if not folders_unchanged(out_dir, record.folders):
-        return None  # a file was added or removed
-    for rel, known in record.outputs.items():
+    for label, state in inputs.items():
+        known = record.inputs[label]
+        if state[:3] != known[:3] and not (
+            known[3] and state[0] == known[0] and _digest(_path(site_dir, label)) == known[3]
+        ):
+            return None
+    return record.summary if _output_unchanged(out_dir, record) else None
+
+
+def _output_unchanged(out_dir: Path, record: BuildRecord) -> bool:
+    """The output folder holds exactly the files the build wrote there, with their bytes."""
+    if not folders_unchanged(out_dir, record.folders):  # then look for added or removed
+        found: set[str] = set()
+        for root, folders, names in os.walk(out_dir):
+            base = os.path.relpath(root, out_dir).replace(os.sep, "/")
+            prefix = "" if base == "." else base + "/"
+            found.update(prefix + name for name in names)
+            if any(os.path.islink(os.path.join(root, name)) for name in folders):
+                return False
+        if found != record.outputs.keys():
+            return False
+    for rel in record.outputs:
+        known = record.outputs[rel]
+        path = os.path.join(out_dir, rel)
         try:
-            now_there = os.lstat(os.path.join(out_dir, rel))
+            there = os.lstat(path)
         except OSError:
-            return None
-        if _signature(now_there) != (known.size, known.mtime_ns, known.inode):
-            return None
-    return record.summary
+            return False
+        if not S_ISREG(there.st_mode) or there.st_size != known.size:
+            return False
+        if _signature(there) != (known.size, known.mtime_ns, known.inode) and (
+            not known.digest or file_digest(Path(path)) != known.digest
+        ):
+            return False
+    return True
+
+
+def _path(site_dir: Path, label: str) -> Path:
+    if label.startswith(CODE):
+        return Path(__file__).parent / label[len(CODE) :]
+    return site_dir / label
+
+
+def _digest(path: Path) -> str | None:
+    """The SHA-256 of the file's bytes (as sources.read_source takes it), None when it
+    cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 def _signature(stat: os.stat_result) -> tuple[int, int, int]:

@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from stat import S_ISDIR, S_ISREG
+from stat import S_ISREG
 
 from journalgen import faults
 from journalgen.errors import JournalError
@@ -103,9 +103,8 @@ class FileState:
     """The page's key (keys.py), the digest of its bytes, or the signature of a copied
     file: equal keys mean equal bytes."""
     digest: bytes = b""
-    """The digest of its bytes, for the files a build renders (empty for a copied photo or
-    static file): tells that a file put back by a deploy's cache (another inode and time)
-    holds the bytes the build wrote."""
+    """The digest of its bytes: tells that a file put back by a deploy's cache (another
+    inode and time) holds the bytes the build wrote."""
 
 
 OutputState = dict[str, FileState]
@@ -129,7 +128,7 @@ def intact(out_dir: Path, state: OutputState) -> OutputState:
             found[rel] = known
         elif known.digest and now.st_size == known.size:
             try:
-                same = _file_digest(Path(path)) == known.digest
+                same = file_digest(Path(path)) == known.digest
             except OSError:
                 continue
             if same:
@@ -145,60 +144,8 @@ def spare_of(out_dir: Path) -> Path:
     return target.with_name(f".{target.name}.spare")
 
 
-def restore(out_dir: Path, kept: Path) -> Path | None:
-    """A machine that starts every build without the output folder (a deploy's fresh
-    checkout) but with the cache: the copy of the last output kept there (`keep_copy`)
-    becomes the spare the build starts from, so that the pages that did not change are
-    kept, not made again. Returns where it is now (None: nothing to start from)."""
-    if out_dir.exists() or out_dir.is_symlink() or not kept.is_dir() or kept.is_symlink():
-        return None
-    if not _plain_tree(kept):
-        shutil.rmtree(kept, ignore_errors=True)  # not what `keep_copy` makes: never used
-        return None
-    spare = spare_of(out_dir)
-    try:
-        spare.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(spare, ignore_errors=True)
-        kept.rename(spare)
-    except OSError:
-        return None
-    return spare
-
-
-def _plain_tree(folder: Path) -> bool:
-    """True when `folder` holds only folders and regular files (no link leading out)."""
-    for root, folders, names in os.walk(folder):
-        for name in (*folders, *names):
-            mode = os.lstat(os.path.join(root, name)).st_mode
-            if not (S_ISREG(mode) or (S_ISDIR(mode) and name in folders)):
-                return False
-    return True
-
-
-def keep_copy(out_dir: Path, state: OutputState, kept: Path) -> None:
-    """Keep the output folder's rendered files (those with a digest: not the photos and
-    static files, which are copied again anyway) in `kept`, as hard links (no room taken)
-    for `restore`; made beside and renamed, so it is whole or absent. A disk that refuses
-    is no reason to fail the build."""
-    source = Path(os.path.realpath(out_dir))
-    making = kept.with_name(f"{kept.name}.making-{os.getpid()}")
-    try:
-        for left in kept.parent.glob(f"{kept.name}.making-*"):  # by a build that was stopped
-            shutil.rmtree(left, ignore_errors=True)
-        made: set[str] = set()
-        for rel in sorted(rel for rel, known in state.items() if known.digest):
-            folder = rel.rpartition("/")[0]
-            if folder not in made:
-                os.makedirs(os.path.join(making, folder), exist_ok=True)
-                made.add(folder)
-            _link_or_copy(source / rel, making / rel)
-        shutil.rmtree(kept, ignore_errors=True)
-        making.rename(kept)
-    except OSError:
-        shutil.rmtree(making, ignore_errors=True)
-
-
-def _file_digest(path: Path) -> bytes:
+def file_digest(path: Path) -> bytes:
+    """The digest a `FileState` holds of a file's bytes."""
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, _hash).digest()
 
@@ -310,7 +257,7 @@ def write(
                 if err.filename is None:  # name the file being written (a full disk)
                     raise OSError(err.errno, err.strerror, str(path)) from err
                 raise
-            state[rel] = _state_of(path, item.key, item.digest)
+            state[rel] = _state_of(path, item.key, item.digest or file_digest(path))
         _remove_extra(staging, present)
         if durable:
             _sync(staging)
@@ -457,7 +404,7 @@ def _link_or_copy(old: Path, new: Path) -> None:
 @dataclass(frozen=True, slots=True)
 class _Write:
     """A file to write: its bytes (or the file to copy), its key and its bytes' digest
-    (empty for a copy)."""
+    (empty for a copy: taken once it is copied)."""
 
     content: bytes | Path
     key: bytes
