@@ -64,6 +64,10 @@ def run_process(
 ) -> tuple[float, float]:
     """Run `command` to the end; its wall-clock seconds and peak RSS in MB (of the process
     itself: journalgen's forked copy shares most of its memory and is not counted)."""
+    # Python's compiled modules are kept, as on any machine that installed the programs
+    # (a shell that switched that off would time compiling them on every run).
+    env = {**(os.environ if env is None else env)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.perf_counter()
     child = subprocess.Popen(
         command,

@@ -591,3 +591,49 @@ def test_a_cache_an_earlier_version_stored_is_made_again_without_a_word(
     foreign.write_bytes(b"something else")
     assert safestore.load(foreign) is None
     assert capsys.readouterr().err.count("notice: ignoring") == 1  # only the foreign one
+
+
+def test_a_photo_that_did_not_change_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A journal's photos are hundreds of megabytes: a build reads (and hashes) only the
+    photos that are new or changed since the last build, in a plain build and in a
+    serve/watch session alike."""
+    from journalgen import imaging
+    from journalgen.photos import Probe
+
+    (tmp_path / "journalgen.yaml").write_text(BASIC_CONFIG, encoding="utf-8")
+    entry = tmp_path / "content" / "entries" / "2026-11-01-garden.md"
+    entry.parent.mkdir(parents=True)
+    photo = tmp_path / "content" / "photos" / "garden.png"
+    photo.parent.mkdir()
+    Image.new("RGB", (64, 48), (10, 120, 30)).save(photo)
+
+    def write(words: str) -> None:
+        text = f'---\ntitle: "Garden"\n---\n\n{words}\n\n![The garden](../photos/garden.png)\n'
+        entry.write_text(text, encoding="utf-8")
+
+    read: list[str] = []
+    real = imaging.probe
+
+    def counted(path: Path, rel: str) -> Probe:
+        read.append(rel)
+        return real(path, rel)
+
+    monkeypatch.setattr(imaging, "probe", counted)
+    session = BuildCache(tmp_path / PARSED_CACHE)
+    for out, cache in ((tmp_path / "output", None), (tmp_path / "preview", session)):
+        read.clear()
+        write("First words.")
+        build(BuildOptions(tmp_path, out, now=NOW), cache)
+        assert read == ["photos/garden.png"]
+        shown = sorted(p.name for p in (out / "photos").iterdir())
+        write("Other words.")
+        build(BuildOptions(tmp_path, out, now=NOW), cache)
+        assert read == ["photos/garden.png"], "an unchanged photo is not read again"
+        assert sorted(p.name for p in (out / "photos").iterdir()) == shown
+        Image.new("RGB", (64, 48), (200, 120, 30)).save(photo)  # another picture
+        build(BuildOptions(tmp_path, out, now=NOW), cache)
+        assert read == ["photos/garden.png"] * 2
+        assert not set(shown) & {p.name for p in (out / "photos").iterdir()}
+        Image.new("RGB", (64, 48), (10, 120, 30)).save(photo)  # back, for the next way

@@ -109,7 +109,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         messages = guestbook.parse_messages(tree.messages, config)
         now = options.now or dt.datetime.now(dt.UTC)
         wanted = photos.referenced(tree.assets, _documents(entries, pages, config))
-        catalog = imaging.inspect(wanted, config.photos)
+        catalog = imaging.inspect(wanted, config.photos, cache.prober(last))
         site = assemble(
             config, entries, pages, tree.assets, now, options.selection, messages, catalog, links
         )
@@ -172,6 +172,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         for source in tree.sources
         if (signature := tree.signatures.get(source.path)) is not None
     }
+    read.update(cache.probed)  # the photos, with the digest of what was read
     if plain:  # every file it may have read, with the digest of what it read
         read = record.settle(options.site_dir, {**inputs, **read}, last.inputs)
     summary = record.Summary(

@@ -21,6 +21,7 @@ the parts of pages that build rendered (the book's chapters, by key) are kept he
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import shutil
@@ -32,11 +33,12 @@ import comrak
 import jinja2
 import markdown_it
 
-from journalgen import __version__, record, render, safestore, sources
+from journalgen import __version__, imaging, record, render, safestore, sources
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page
 from journalgen.keys import Key
 from journalgen.markdown import MarkdownRenderer
+from journalgen.photos import Probe
 from journalgen.site import Linked
 from journalgen.sources import Source
 
@@ -123,6 +125,12 @@ class BuildCache:
         self._records: dict[str, tuple[record.BuildRecord, Mapping[Key, str]]] = {}
         """Each output folder's record and page parts (kept in memory by a session)."""
         self._misses = 0
+        self._probes: dict[str, Probe] | None = None
+        """What each photo read so far is (its size, format...), by the digest of its bytes."""
+        self._probes_used: dict[str, Probe] = {}
+        self.probed: dict[str, record.InputState] = {}
+        """The photos read by the last build, by their path in the site folder: their size,
+        time and inode before they were read, and their digest."""
         self.stats = CacheStats(parsed=0, reused=0)
         """What the last build parsed and reused."""
 
@@ -161,6 +169,35 @@ class BuildCache:
             return parsed.source if parsed is not None else None
 
         return known
+
+    def prober(self, last: record.BuildRecord) -> imaging.Prober:
+        """`imaging.probe`, remembering what it found: a photo whose size, time and inode
+        are those the last build (`last`) read it with is not read again (a journal's
+        photos are hundreds of megabytes)."""
+        if self._probes is None:
+            kept = safestore.load(self.folder / "probes.store") if self.folder else None
+            self._probes = kept if isinstance(kept, dict) else {}
+        known = self._probes
+        self._probes_used = {}
+        self.probed = {}
+
+        def read(path: Path, rel: str) -> Probe:
+            label = f"{sources.CONTENT_DIR}/{rel}"
+            try:
+                stat = os.stat(path)
+            except OSError:
+                return imaging.probe(path, rel)  # which says what is wrong
+            digest = last.known(label, stat)
+            found = known.get(digest) if digest else None
+            if isinstance(found, Probe):
+                found = dataclasses.replace(found, path=str(path), rel=rel)
+            else:
+                found = imaging.probe(path, rel)
+            self._probes_used[found.digest] = found
+            self.probed[label] = (stat.st_size, stat.st_mtime_ns, stat.st_ino, found.digest)
+            return found
+
+        return read
 
     def parsed(self, source: Source, parse: Callable[[Source], Entry | Page]) -> Entry | Page:
         """The parse of `source`: the earlier one if its bytes are unchanged, else `parse`'s."""
@@ -298,6 +335,10 @@ class BuildCache:
         name = str(out_dir.absolute())
         before = self._records.get(name, (record.BuildRecord(), {}))[1]
         self._records[name] = (made, parts)
+        if self._probes is not None and self._probes_used.keys() != self._probes.keys():
+            self._probes = dict(self._probes_used)
+            if self.folder is not None:
+                safestore.store(self.folder / "probes.store", self._probes)
         if self.folder is None:
             return
         record.store(site_dir, out_dir, made)

@@ -38,7 +38,7 @@ import shutil
 import sys
 import time
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -109,14 +109,21 @@ class Processed:
 # --- Reading headers ---------------------------------------------------------------------
 
 
-def inspect(assets: Iterable[Asset], settings: PhotoSettings) -> Catalog:
-    """Read and plan each photo; one that cannot be used is kept as a problem, reported
-    only if a published page shows it."""
+Prober = Callable[[Path, str], Probe]
+"""Reads what an image is (`probe`, or a memo of it: cache.py)."""
+
+
+def inspect(
+    assets: Iterable[Asset], settings: PhotoSettings, reader: Prober | None = None
+) -> Catalog:
+    """Read and plan each photo (with `reader`, by default `probe`); one that cannot be
+    used is kept as a problem, reported only if a published page shows it."""
+    read = reader or probe
     photos: dict[str, Photo] = {}
     problems: dict[str, Problem] = {}
     for asset in assets:
         try:
-            photos[asset.rel] = plan(probe(asset.path, asset.rel), settings)
+            photos[asset.rel] = plan(read(asset.path, asset.rel), settings)
         except JournalError as err:
             problems[asset.rel] = err.problems[0]
     return Catalog(photos, problems)
