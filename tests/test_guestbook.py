@@ -239,14 +239,23 @@ def test_unknown_entry_is_a_warning_naming_the_file(site: SiteDir) -> None:
     assert "Lost message." in site.read("guestbook/index.html")
 
 
-def test_a_message_for_a_draft_waits_without_a_warning(site: SiteDir) -> None:
+def test_a_message_for_a_draft_waits_with_it_without_a_warning(site: SiteDir) -> None:
+    """A message speaks of the entry it answers (an imported blog's comments on a private
+    post, say): while that entry is a draft, the message is shown nowhere."""
     journal(site)
-    site.entry("2026-11-21-later.md", 'title: "Later"\ndraft: true')
+    draft = site.entry("2026-11-21-later.md", 'title: "Later"\ndraft: true')
     message(site, "Early bird", "For the draft.", entry="later")
     report = site.build()
     assert report.warnings == ()
-    assert "For the draft." in site.read("guestbook/index.html")
     assert not (site.out / "2026/11/later").exists()
+    shown = [p for p in site.out.rglob("*") if p.is_file() and b"For the draft." in p.read_bytes()]
+    assert shown == []
+    site.build(drafts=True)  # a preview shows it with its entry
+    assert "For the draft." in site.read("2026/11/later/index.html")
+    draft.write_text(draft.read_text(encoding="utf-8").replace("draft: true", "draft: false"))
+    site.build()
+    assert "For the draft." in site.read("guestbook/index.html")
+    assert "For the draft." in site.read("2026/11/later/index.html")
 
 
 def test_a_page_cannot_take_the_guestbook_address(site: SiteDir) -> None:

@@ -358,17 +358,22 @@ def assemble_guestbook(
     page_size: int,
 ) -> tuple[Guestbook, list[Problem]]:
     """Attach each message to the published entry it answers; warn about messages that
-    answer an entry that does not exist at all (a draft's messages simply wait)."""
+    answer an entry that does not exist at all. The messages answering an entry that is
+    not published (a draft, a scheduled entry, a farewell held back) wait with it: they
+    are shown nowhere until it is, since they speak of it."""
     _check_ids(messages)
     ordered = sorted(messages, key=lambda m: (m.date, m.source.rel), reverse=True)
     by_entry: dict[str, list[Message]] = {}
     answers: dict[str, Entry] = {}
     warnings: list[Problem] = []
+    waiting: set[str] = set()
     for message in ordered:
         if message.entry is None:
             continue
         matches = _matching(message.entry, published)
-        if len(matches) == 1:
+        if not matches and _matching(message.entry, known):
+            waiting.add(message.anchor)
+        elif len(matches) == 1:
             by_entry.setdefault(matches[0].path, []).append(message)
             answers[message.anchor] = matches[0]
         elif len(matches) > 1:
@@ -382,7 +387,7 @@ def assemble_guestbook(
                     f"Write the entry's full path instead, e.g. `entry: {paths.split(', ')[0]}`.",
                 )
             )
-        elif not _matching(message.entry, known):
+        elif not matches:
             warnings.append(
                 Problem(
                     message.source.path,
@@ -393,6 +398,7 @@ def assemble_guestbook(
                     "`entry: halfway`), or remove the line.",
                 )
             )
+    ordered = [message for message in ordered if message.anchor not in waiting]
     return (
         Guestbook(
             messages=tuple(ordered),
