@@ -32,6 +32,7 @@ from pathlib import Path
 import comrak
 import jinja2
 import markdown_it
+import PIL
 
 from journalgen import __version__, imaging, record, render, safestore, sources
 from journalgen.config import SiteConfig
@@ -62,6 +63,7 @@ _PARSING_MODULES = (
     "fields.py",
     "gallery.py",
     "htmlrewrite.py",
+    "imaging.py",
     "markdown.py",
     "photos.py",
     "site.py",
@@ -69,8 +71,8 @@ _PARSING_MODULES = (
     "sources.py",
     "yamltext.py",
 )
-"""The modules whose code decides what a parse (and the resolution of its links) gives:
-their bytes are part of every key."""
+"""The modules whose code decides what a parse (and the resolution of its links, and a
+photo's probe) gives: their bytes are part of every key."""
 
 
 def _code_digest() -> str:
@@ -126,6 +128,8 @@ class BuildCache:
         """Each output folder's record and page parts (kept in memory by a session)."""
         self._misses = 0
         self._probes: dict[str, Probe] | None = None
+        # What a probe gives depends on journalgen's code (imaging.py) and Pillow's.
+        self._probe_code = f"{self._code}\0{PIL.__version__}"
         """What each photo read so far is (its size, format...), by the digest of its bytes."""
         self._probes_used: dict[str, Probe] = {}
         self.probed: dict[str, record.InputState] = {}
@@ -176,7 +180,10 @@ class BuildCache:
         photos are hundreds of megabytes)."""
         if self._probes is None:
             kept = safestore.load(self.folder / "probes.store") if self.folder else None
-            self._probes = kept if isinstance(kept, dict) else {}
+            fits = isinstance(kept, tuple) and len(kept) == 2 and kept[0] == self._probe_code
+            self._probes = kept[1] if isinstance(kept, tuple) and fits else {}
+            if not isinstance(self._probes, dict):
+                self._probes = {}
         known = self._probes
         self._probes_used = {}
         self.probed = {}
@@ -338,7 +345,7 @@ class BuildCache:
         if self._probes is not None and self._probes_used.keys() != self._probes.keys():
             self._probes = dict(self._probes_used)
             if self.folder is not None:
-                safestore.store(self.folder / "probes.store", self._probes)
+                safestore.store(self.folder / "probes.store", (self._probe_code, self._probes))
         if self.folder is None:
             return
         record.store(site_dir, out_dir, made)

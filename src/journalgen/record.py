@@ -115,14 +115,15 @@ def identity(
 
 
 def _installed() -> str:
-    """The libraries installed beside journalgen, with their versions (as the names of
-    their `.dist-info` folders): an upgraded library may change the pages."""
+    """Python's version and the libraries installed beside journalgen, with their versions
+    (as the names of their metadata folders): an upgrade may change the pages."""
     found: list[str] = []
     for folder in sys.path:
         if os.path.basename(folder) in ("site-packages", "dist-packages"):
             with contextlib.suppress(OSError):
-                found += sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))
-    return "\n".join(found)
+                names = os.listdir(folder)
+                found += sorted(n for n in names if n.endswith((".dist-info", ".egg-info")))
+    return "\n".join([sys.version, *found])
 
 
 def _file(site_dir: Path, out_dir: Path) -> Path:
@@ -177,7 +178,7 @@ def settle(
             if before is not None and before[:3] == state[:3]:
                 digest = before[3]
             else:
-                digest = _digest(_path(site_dir, label)) or ""
+                digest = _digest(_path(site_dir, label), state[:3]) or ""
         settled[label] = (*state[:3], digest)
     return settled
 
@@ -198,13 +199,33 @@ def up_to_date(site_dir: Path, out_dir: Path, ident: str, now: dt.datetime) -> S
     inputs = scan_inputs(site_dir)
     if inputs.keys() != record.inputs.keys():
         return None
+    linked = _shared(record.inputs) | _shared(inputs)
     for label, state in inputs.items():
         known = record.inputs[label]
-        if state[:3] != known[:3] and not (
-            known[3] and state[0] == known[0] and _digest(_path(site_dir, label)) == known[3]
+        if (
+            state[:3] != known[:3]
+            and not (
+                known[3]
+                and state[0] == known[0]
+                # A file reached twice (a link, a hard link) counts once in a build: a change
+                # of that kind is a change, whatever the bytes.
+                and known[2] not in linked
+                and state[2] not in linked
+                and not os.path.islink(_path(site_dir, label))
+                and _digest(_path(site_dir, label), state[:3]) == known[3]
+            )
         ):
             return None
     return record.summary if _output_unchanged(out_dir, record) else None
+
+
+def _shared(inputs: Mapping[str, InputState]) -> set[int]:
+    """The inodes more than one input has (links to one file)."""
+    seen: set[int] = set()
+    shared: set[int] = set()
+    for state in inputs.values():
+        (shared if state[2] in seen else seen).add(state[2])
+    return shared
 
 
 def _output_unchanged(out_dir: Path, record: BuildRecord) -> bool:
@@ -241,12 +262,17 @@ def _path(site_dir: Path, label: str) -> Path:
     return site_dir / label
 
 
-def _digest(path: Path) -> str | None:
-    """The SHA-256 of the file's bytes (as sources.read_source takes it), None when it
-    cannot be read."""
+def _digest(path: Path, signature: tuple[int, int, int]) -> str | None:
+    """The SHA-256 of the file's bytes (as sources.read_source takes it), when its size,
+    time and inode are `signature` before and after it is read; else None."""
     try:
         with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+            if _signature(os.fstat(handle.fileno())) != signature:
+                return None
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            if _signature(os.fstat(handle.fileno())) != signature:
+                return None  # written to while it was read
+            return digest
     except OSError:
         return None
 
