@@ -103,6 +103,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         f'"/?p=7": "entries/{welcome}"\n"/2011/05/05/welcome/": "entries/{welcome}"\n'
         f'"/2011/05/welcome.html": "entries/{welcome}"\n'
     )
+    # The family's own Netlify rules, kept from the site it came from.
+    (made / "static").mkdir(exist_ok=True)
+    (made / "static/_redirects").write_text("/donate / 302\n")
+    (made / "static/_headers").write_text("/guestbook/*\n  X-Family-Rule: kept\n")
     journal = tmp / "copy" / "journal"  # copied, as a family's repository is cloned
     shutil.copytree(made, journal)
     venv = tmp / "venv"
@@ -319,3 +323,9 @@ def test_netlify_sends_an_imported_blogs_old_addresses_on(built: Built, served: 
     # Another query, and the home page itself, are not redirected.
     assert _status(served + "?p=8")[0] == 200
     assert _status(served)[0] == 200
+    # The journal's own rules (static/_redirects and static/_headers) are kept beside
+    # journalgen's.
+    status, location = _status(served + "donate")
+    assert status == 302 and urllib.parse.urlsplit(location).path == "/"
+    assert _get(served + "guestbook/")[1].get("x-family-rule") == "kept"
+    assert "content-security-policy" in _get(served + "guestbook/")[1]

@@ -141,12 +141,15 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         fragments=parts,
     )
     # Rendered one by one as the writer asks for them, so the site is never in memory whole.
-    outputs: Iterable[Output | Kept] = itertools.chain(
-        render.pages(site, env, reuse),
-        _later(lambda: book.render(site, env, reuse) if options.book else ()),
-        _later(lambda: feeds.render(site, reuse)),
-        (schedule.schedule_file(entries, now),),
-        redirects.render(moved, site),
+    outputs: Iterable[Output | Kept] = _joined(
+        itertools.chain(
+            render.pages(site, env, reuse),
+            _later(lambda: book.render(site, env, reuse) if options.book else ()),
+            _later(lambda: feeds.render(site, reuse)),
+            (schedule.schedule_file(entries, now),),
+            redirects.render(moved, site),
+        ),
+        own_rules(options.site_dir),
     )
     photo_cache = options.photo_cache or options.site_dir / imaging.CACHE_FOLDER
     made = imaging.process(
@@ -220,6 +223,38 @@ def _counted(outputs: Iterable[Output | Kept]) -> Iterator[Output | Kept]:
         for output in bar:
             bar.set_postfix_str(printable(output.path), refresh=False)
             yield output
+
+
+HOST_FILES = ("_redirects", "_headers")
+"""Netlify's files of rules, which journalgen writes: a journal's own (in static/, from
+the site it came from, or written by hand) are joined to them, not copied over them."""
+
+
+def own_rules(site_dir: Path) -> dict[str, bytes]:
+    """The journal's own `static/_redirects` and `static/_headers`."""
+    found: dict[str, bytes] = {}
+    for name in HOST_FILES:
+        path = site_dir / STATIC_DIR / name
+        if path.is_file():
+            found[name] = sources.read_bytes_of(path).rstrip(b"\n") + b"\n"
+    return found
+
+
+def _joined(outputs: Iterable[Output | Kept], own: dict[str, bytes]) -> Iterator[Output | Kept]:
+    """`outputs`, with the journal's own rules joined to journalgen's: its redirects
+    first (Netlify follows the first rule that matches, and the family's own say what
+    they meant), its headers after (Netlify sends every rule that matches)."""
+    left = dict(own)
+    for output in outputs:
+        mine = left.pop(output.path, None)
+        if mine is None or not isinstance(output, Output):
+            yield output
+        elif output.path == "_redirects":
+            yield Output(output.path, mine + b"\n" + output.data)
+        else:
+            yield Output(output.path, output.data + b"\n" + mine)
+    for path, data in left.items():
+        yield Output(path, data)
 
 
 def _later(make: Callable[[], Iterable[Output | Kept]]) -> Iterator[Output | Kept]:
@@ -316,7 +351,8 @@ def static_copies(site_dir: Path, site: Site) -> list[Copy]:
             chosen[rel] = Copy(rel, path)
     for parts, item in sources.scan_folder(site_dir / STATIC_DIR, site_dir, _is_junk):
         rel = "/".join(parts)
-        chosen[rel] = Copy(rel, Path(item.path))
+        if rel not in HOST_FILES:  # joined to journalgen's own (own_rules)
+            chosen[rel] = Copy(rel, Path(item.path))
     # Other files of content/ (a PDF) are published only when a built entry or page links
     # to them: a file dropped into content/ by mistake never is.
     linked = {link for entry in site.entries for link in entry.links}
