@@ -33,6 +33,7 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session  # 
 FAMILY = "family@example.org"
 RUTH = "ruth@example.org"
 TOM = "tom@example.net"
+ANN = "ann@example.com"
 
 
 def _day(days: int) -> str:
@@ -60,11 +61,18 @@ class Handler:
     """Keeps every message; refuses the addresses in `refuse` (as a full mailbox would)."""
 
     refuse: set[str] = field(default_factory=set)
+    unknown: set[str] = field(default_factory=set)
+    """Addresses that do not exist on this server."""
     received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)
+    """Every recipient a client asked for."""
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
     ) -> str:
+        self.asked.append(address)
+        if address in self.unknown:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
         if address in self.refuse:
             return "550 5.2.2 mailbox full"
         envelope.rcpt_tos.append(address)
@@ -257,6 +265,33 @@ def test_a_refused_address_is_reported_and_retried_and_the_others_delivered(
         assert retry.returncode == 0, retry.stderr
         # Tom gets it now; Ruth does not get it twice.
         assert [tos for _, tos, _ in handler.received] == [[RUTH], [TOM]]
+
+
+def test_an_address_that_does_not_exist_is_tried_once_per_entry(site: SiteDir) -> None:
+    """A mistyped address: the server says no such user. The family is told what to do,
+    and the address is not tried again for that entry on every later run; a new entry
+    tries it once more (the family may have corrected it meanwhile)."""
+    handler = Handler(unknown={ANN})
+    with smtp_server(handler) as port:
+        journal(site, port)
+        follower(site, "Ann", ANN)
+        first = run(site, "notify")
+        assert first.returncode == 1
+        assert f"not sent: “Halfway” to {ANN}: 550 5.1.1" in first.stderr
+        assert "does not exist" in first.stderr
+        assert f"journalgen followers remove {ANN}" in first.stderr
+        assert sorted(tos[0] for _, tos, _ in handler.received) == sorted([RUTH, TOM])
+        assert handler.asked.count(ANN) == 1
+        again = run(site, "notify")
+        assert again.returncode == 0, again.stderr
+        assert ANN not in again.stderr and handler.asked.count(ANN) == 1
+        record = json.loads((site.root / "followers/sent.json").read_text())
+        halfway = next(v for v in record["entries"].values() if v["title"] == "Halfway")
+        assert list(halfway["undeliverable"]) == [ANN] and not halfway["due"]
+        site.entry("news.md", f'title: "News"\ndate: {_day(0)}\n', "More.\n")
+        third = run(site, "notify")
+        assert f"not sent: “News” to {ANN}" in third.stderr
+        assert handler.asked.count(ANN) == 2
 
 
 def test_a_run_killed_half_way_sends_the_rest_next_time_and_nothing_twice(site: SiteDir) -> None:

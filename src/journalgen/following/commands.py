@@ -370,6 +370,13 @@ def _run_notify(args: argparse.Namespace) -> int:
         print(f"sent: “{title}” to {address}")
     for title, address, why in outcome.failed:
         print(f"not sent: “{title}” to {address}: {why} (tried again next time)", file=sys.stderr)
+    for title, address, why in outcome.undeliverable:
+        print(
+            f"not sent: “{title}” to {address}: {why}. The mail server says this address "
+            "does not exist, so it is not tried again for this entry. Correct it, or remove "
+            f"the follower: journalgen followers remove {address}",
+            file=sys.stderr,
+        )
     count = len(outcome.sent)
     print(f"Sent {count} email{'' if count == 1 else 's'}.")
     if outcome.stopped:
@@ -378,7 +385,7 @@ def _run_notify(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    return 1 if outcome.failed else 0
+    return 1 if outcome.failed or outcome.undeliverable else 0
 
 
 def _show_dry_run(made: notify.Plan, letters: dict[str, mail.Letter]) -> int:

@@ -7,15 +7,19 @@ What was sent is kept in `followers/sent.json`:
          "title": "Round two starts Monday",
          "announced": "2026-11-22T18:03:11+00:00",
          "sent": {"ruth@example.org": "2026-11-22T18:03:12+00:00"},
-         "due": {"tom@example.org": "550 mailbox unavailable"}}}}
+         "due": {"tom@example.org": "452 4.2.2 mailbox full"},
+         "undeliverable": {"ann@example.org": "550 5.1.1 no such user"}}}}
 
 An entry is *announced* the first time notify finds it published: the followers approved
 at that moment are its recipients (`due`), and each moves to `sent` as soon as the server
 has taken their email, so a run that is stopped half-way, or a server that refuses one
-address, leaves exactly the others for the next run. Someone approved later receives the
-entries announced after that, not the old ones. The very first run counts the entries
-older than `FIRST_RUN_DAYS` as announced already, so approving the first followers of a
-journal with a long history does not send them all of it.
+address, leaves exactly the others for the next run. An address the server says does not
+exist (a permanent refusal of the address itself: 5.1.x) is not tried again for that
+entry (`undeliverable`): the family is told once, to correct or remove it. Someone
+approved later receives the entries announced after that, not the old ones. The very
+first run counts the entries older than `FIRST_RUN_DAYS` as announced already, so
+approving the first followers of a journal with a long history does not send them all of
+it.
 
 Planning is pure (`plan`); `send` talks to the server and writes the record after each
 email.
@@ -57,6 +61,8 @@ class Sent:
     announced: str
     sent: dict[str, str] = field(default_factory=dict)
     due: dict[str, str] = field(default_factory=dict)
+    undeliverable: dict[str, str] = field(default_factory=dict)
+    """Addresses the server said do not exist, with its words: not tried again."""
     source: str = ""
     """The entry's file (content/entries/…), so that an entry whose address changed (a new
     slug or date) is known as the same entry, not sent again."""
@@ -81,6 +87,7 @@ def read_record(site_dir: Path) -> dict[str, Sent] | None:
                 announced=str(value["announced"]),
                 sent={str(k): str(v) for k, v in value.get("sent", {}).items()},
                 due={str(k): str(v) for k, v in value.get("due", {}).items()},
+                undeliverable={str(k): str(v) for k, v in value.get("undeliverable", {}).items()},
                 source=str(value.get("source", "")),
             )
             for key, value in data["entries"].items()
@@ -104,6 +111,11 @@ def write_record(site_dir: Path, record: dict[str, Sent]) -> None:
                 "announced": value.announced,
                 "sent": dict(sorted(value.sent.items())),
                 "due": dict(sorted(value.due.items())),
+                **(
+                    {"undeliverable": dict(sorted(value.undeliverable.items()))}
+                    if value.undeliverable
+                    else {}
+                ),
                 "source": value.source,
             }
             for key, value in sorted(record.items())
@@ -181,6 +193,9 @@ class Outcome:
     """(entry title, address) of each email the server took."""
     failed: list[tuple[str, str, str]] = field(default_factory=list)
     """(entry title, address, the server's reason): kept due, tried again next time."""
+    undeliverable: list[tuple[str, str, str]] = field(default_factory=list)
+    """(entry title, address, the server's reason): the address does not exist; not tried
+    again for this entry."""
     stopped: str | None = None
     """Why sending stopped before the end (the connection was lost…)."""
 
@@ -224,16 +239,24 @@ def send(
                     return outcome
                 before = record[entry.path]
                 due, sent = dict(before.due), dict(before.sent)
+                undeliverable = dict(before.undeliverable)
                 if refused:
                     code, reason = next(iter(refused.values()))
                     why = f"{code or ''} {_words(reason)}".strip()
-                    due[follower.address] = why
-                    outcome.failed.append((entry.title, follower.email, why))
+                    if no_such_address(code, _words(reason)):
+                        due.pop(follower.address, None)
+                        undeliverable[follower.address] = why
+                        outcome.undeliverable.append((entry.title, follower.email, why))
+                    else:
+                        due[follower.address] = why
+                        outcome.failed.append((entry.title, follower.email, why))
                 else:
                     due.pop(follower.address, None)
                     sent[follower.address] = now().astimezone(dt.UTC).isoformat(timespec="seconds")
                     outcome.sent.append((entry.title, follower.email))
-                record[entry.path] = replace(before, due=due, sent=sent)
+                record[entry.path] = replace(
+                    before, due=due, sent=sent, undeliverable=undeliverable
+                )
                 write_record(site_dir, record)
                 faults.point("notify", len(outcome.sent) + len(outcome.failed))
     finally:
@@ -242,6 +265,14 @@ def send(
         except (smtplib.SMTPException, OSError):
             server.close()
     return outcome
+
+
+def no_such_address(code: int, reason: str) -> bool:
+    """The server refused the address for good because it does not exist: a permanent
+    refusal (5xx) whose enhanced status (RFC 3463) is about the address (5.1.x: no such
+    user, no such domain, a malformed address). A full mailbox or a refusal of the message
+    (spam, size) may pass another time, so those stay due."""
+    return 500 <= code < 600 and reason.lstrip().startswith("5.1.")
 
 
 _LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
