@@ -14,8 +14,8 @@ An entry is *announced* the first time notify finds it published: the followers 
 at that moment are its recipients (`due`), and each moves to `sent` as soon as the server
 has taken their email, so a run that is stopped half-way, or a server that refuses one
 address, leaves exactly the others for the next run. An address the server says does not
-exist (a permanent refusal of the address itself: 5.1.x) is not tried again for that
-entry (`undeliverable`): the family is told once, to correct or remove it. Someone
+exist (5.1.1 and the like: `NO_SUCH_ADDRESS`) is not tried again for that entry
+(`undeliverable`): the family is told once, to correct or remove it. Someone
 approved later receives the entries announced after that, not the old ones. The very
 first run counts the entries older than `FIRST_RUN_DAYS` as announced already, so
 approving the first followers of a journal with a long history does not send them all of
@@ -267,12 +267,17 @@ def send(
     return outcome
 
 
+NO_SUCH_ADDRESS = ("5.1.1", "5.1.2", "5.1.3", "5.1.6", "5.1.10")
+"""Enhanced status codes (RFC 3463, RFC 7505) saying the recipient's address does not
+exist: no such mailbox, no such domain, not an address, moved away, a domain that takes no
+mail. (5.1.7 and 5.1.8 are about the sender: the family's own settings.)"""
+
+
 def no_such_address(code: int, reason: str) -> bool:
-    """The server refused the address for good because it does not exist: a permanent
-    refusal (5xx) whose enhanced status (RFC 3463) is about the address (5.1.x: no such
-    user, no such domain, a malformed address). A full mailbox or a refusal of the message
-    (spam, size) may pass another time, so those stay due."""
-    return 500 <= code < 600 and reason.lstrip().startswith("5.1.")
+    """The server refused the address for good because it does not exist. A full mailbox
+    or a refusal of the message (spam, size) may pass another time, so those stay due."""
+    words = reason.split(maxsplit=1)
+    return 500 <= code < 600 and bool(words) and words[0] in NO_SUCH_ADDRESS
 
 
 _LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
