@@ -463,3 +463,24 @@ def test_a_password_for_a_server_that_takes_none_is_a_plain_message(site: SiteDi
     assert f"the mail server 127.0.0.1:{port} does not take a password" in result.stderr
     assert "Traceback" not in result.stderr and "bug in journalgen" not in result.stderr
     assert not handler.received
+
+
+@pytest.mark.parametrize(
+    ("code", "reason", "gone"),
+    [
+        (550, "5.1.1 <ann@example.com>: User unknown", True),
+        (550, "5.1.10 Recipient address has null MX", True),
+        (553, "5.1.3 Bad recipient address syntax", True),
+        (550, "5.1.7 Bad sender's mailbox address syntax", False),  # the family's own
+        (552, "5.2.2 Mailbox full", False),
+        (550, "5.7.1 Message rejected as spam", False),
+        (450, "4.1.1 Try again later", False),
+        (550, "No such user here", False),  # no enhanced code: retried, to be safe
+    ],
+)
+def test_only_an_address_that_does_not_exist_is_given_up(
+    code: int, reason: str, gone: bool
+) -> None:
+    from journalgen.following.notify import no_such_address
+
+    assert no_such_address(code, reason) is gone
