@@ -128,9 +128,9 @@ class BuildCache:
         """Each output folder's record and page parts (kept in memory by a session)."""
         self._misses = 0
         self._probes: dict[str, Probe] | None = None
-        # What a probe gives depends on journalgen's code (imaging.py) and Pillow's.
-        self._probe_code = f"{self._code}\0{PIL.__version__}"
         """What each photo read so far is (its size, format...), by the digest of its bytes."""
+        self._probe_code = f"{self._code}\0{PIL.__version__}"
+        """What a probe gives depends on journalgen's code (imaging.py) and Pillow's."""
         self._probes_used: dict[str, Probe] = {}
         self.probed: dict[str, record.InputState] = {}
         """The photos read by the last build, by their path in the site folder: their size,
