@@ -513,3 +513,26 @@ def test_a_template_added_to_the_journal_cannot_reach_python(tmp_path: Path) -> 
     assert run.code == 1, run.err
     assert "Traceback" not in run.err and "404.html" in run.err
     assert not (site / "output").exists() or SECRET.encode() not in _published(site)
+
+
+def test_only_a_journal_that_replaces_a_theme_template_needs_the_sandbox(tmp_path: Path) -> None:
+    """journalgen's own templates run outside Jinja's sandbox (its checks cost a third of
+    the time pages take); a file in templates/ at the place of a theme template, which
+    Jinja would load instead, puts every template in it. Other files there never run."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from journalgen import config, render
+
+    site = _journal(tmp_path / "site")
+    settings = config.load(site)
+    assert not isinstance(render.environment(settings, site), SandboxedEnvironment)
+    (site / "templates" / "partials").mkdir(parents=True)
+    attack = "{{ cycler.__init__.__globals__.os.environ.get('JOURNALGEN_TEST_SECRET') }}"
+    (site / "templates/README.md").write_text(attack, encoding="utf-8")
+    (site / "templates/partials/evil.html").write_text(attack, encoding="utf-8")
+    assert not isinstance(render.environment(settings, site), SandboxedEnvironment)
+    run = _journalgen(site, "build")
+    assert run.code == 0, run.err
+    assert SECRET.encode() not in _published(site)
+    (site / "templates/entry.html").write_text("{{ entry.title }}", encoding="utf-8")
+    assert isinstance(render.environment(settings, site), SandboxedEnvironment)
