@@ -181,9 +181,8 @@ class BuildCache:
         if self._probes is None:
             kept = safestore.load(self.folder / "probes.store") if self.folder else None
             fits = isinstance(kept, tuple) and len(kept) == 2 and kept[0] == self._probe_code
-            self._probes = kept[1] if isinstance(kept, tuple) and fits else {}
-            if not isinstance(self._probes, dict):
-                self._probes = {}
+            probes = kept[1] if isinstance(kept, tuple) and fits else None
+            self._probes = probes if isinstance(probes, dict) else {}
         known = self._probes
         self._probes_used = {}
         self.probed = {}

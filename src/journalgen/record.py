@@ -36,11 +36,10 @@ import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from stat import S_ISREG
 
 from journalgen import safestore
 from journalgen.errors import Problem
-from journalgen.writer import Folders, OutputState, file_digest, folders_unchanged
+from journalgen.writer import Folders, OutputState, folders_unchanged, intact
 
 FOLDER = Path(".cache") / "journalgen" / "records"
 """Inside the site folder."""
@@ -240,20 +239,8 @@ def _output_unchanged(out_dir: Path, record: BuildRecord) -> bool:
                 return False
         if found != record.outputs.keys():
             return False
-    for rel in record.outputs:
-        known = record.outputs[rel]
-        path = os.path.join(out_dir, rel)
-        try:
-            there = os.lstat(path)
-        except OSError:
-            return False
-        if not S_ISREG(there.st_mode) or there.st_size != known.size:
-            return False
-        if _signature(there) != (known.size, known.mtime_ns, known.inode) and (
-            not known.digest or file_digest(Path(path)) != known.digest
-        ):
-            return False
-    return True
+    # Each file as the build left it, or holding the bytes it wrote (writer.intact).
+    return len(intact(out_dir, record.outputs)) == len(record.outputs)
 
 
 def _path(site_dir: Path, label: str) -> Path:
