@@ -484,3 +484,124 @@ def test_only_an_address_that_does_not_exist_is_given_up(
     from journalgen.following.notify import no_such_address
 
     assert no_such_address(code, reason) is gone
+
+
+HOSTILE = [
+    "Good news =?utf-8?q?=0D=0AReply-To:_thief@attacker.example?=",
+    "Good news =?utf-8?b?DQpCY2M6IHRoaWVmQGF0dGFja2VyLmV4YW1wbGU=?=",
+    "Line\r\nBcc: thief@attacker.example",
+    "Para\u2028Bcc: thief@attacker.example\u2029Reply-To: thief@attacker.example",
+    "Marie (Les carnets de Léa)",
+    "Carnet de Léa <3",
+    'Léa @ home, "vraiment"; [ok] : \\ é',
+    "=?utf-8?q?=3Cthief=40attacker.example=3E?=",
+]
+
+
+MEANT_HEADERS = sorted(
+    [
+        "Subject",
+        "From",
+        "To",
+        "Date",
+        "Message-ID",
+        "List-Unsubscribe",
+        "Content-Language",
+        "Content-Type",
+        "MIME-Version",
+    ]
+)
+
+
+def _meant(text: str) -> str:
+    """What a person reads in a header made from `text`: its words, one line."""
+    return " ".join(text.replace("\u2028", " ").replace("\u2029", " ").split())
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_no_header_but_the_ones_meant_whatever_a_title_or_name_holds(
+    site: SiteDir, hostile: str
+) -> None:
+    """Read back with Python's strict policy (on the Python CI runs, one with
+    CVE-2024-6923): exactly journalgen's headers, the intended From and To, a plain
+    List-Unsubscribe and the language."""
+    handler = Handler()
+    with smtp_server(handler) as port:
+        journal(site, port, extra=f"  name: {json.dumps(hostile)}\n")
+        site.entry("news.md", f"title: {json.dumps(hostile)}\ndate: {_day(0)}\n", "News.\n")
+        (site.root / "followers").mkdir(exist_ok=True)
+        (site.root / "followers/ann.yaml").write_text(
+            f"name: {json.dumps(hostile)}\nemail: {ANN}\n", encoding="utf-8"
+        )
+        result = run(site, "notify")
+    assert result.returncode == 0, result.stderr
+    received = [data for _, _, data in handler.received]
+    assert {tuple(tos) for _, tos, _ in handler.received} == {(RUTH,), (TOM,), (ANN,)}
+    subjects: list[str] = []
+    for data in received:
+        mail = email.message_from_bytes(data, policy=email.policy.strict)
+        assert isinstance(mail, EmailMessage)
+        assert sorted(mail.keys()) == MEANT_HEADERS, data[:2000]
+        (author,) = mail["From"].addresses
+        assert (author.display_name.replace("\u2060", ""), author.addr_spec) == (
+            _meant(hostile),
+            FAMILY,
+        )
+        (reader,) = mail["To"].addresses
+        if reader.addr_spec == ANN:
+            assert reader.display_name.replace("\u2060", "") == _meant(hostile)
+        subjects.append(str(mail["Subject"]).replace("\u2060", ""))
+        unsubscribe = str(mail["List-Unsubscribe"])
+        assert re.fullmatch(r"<mailto:family@example\.org\?subject=[^\s<>]+>", unsubscribe)
+        raw = data.split(b"\r\n\r\n")[0].decode("ascii")
+        assert f"List-Unsubscribe: {unsubscribe}" in raw  # plain, never an encoded word
+        assert mail["Content-Language"] == "en"
+    assert sorted(subjects) == sorted(
+        ["New in Test journal: Halfway"] * 3 + [_meant(f"New in Test journal: {hostile}")] * 3
+    )
+
+
+def test_no_email_goes_unencrypted_to_a_server_that_is_not_this_computer(
+    site: SiteDir, tmp_path: Path
+) -> None:
+    """`security: none` to an address off this computer (here 192.0.2.25, an address of a
+    network namespace made for the test) is refused before anything is sent, with or
+    without a password; on this computer it is allowed (every other test)."""
+    if os.geteuid() != 0 or subprocess.run(["unshare", "-n", "true"]).returncode != 0:
+        pytest.skip("needs root to make a network namespace")
+    script = tmp_path / "inside.py"
+    script.write_text(
+        f"""
+import subprocess, sys
+from aiosmtpd.controller import Controller
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from test_notify import Handler
+subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+subprocess.run(["ip", "addr", "add", "192.0.2.25/32", "dev", "lo"], check=True)
+handler = Handler()
+controller = Controller(handler, hostname="192.0.2.25", port=2525)
+controller.start()
+result = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+controller.stop()
+print(result.returncode, len(handler.received))
+print(result.stderr)
+""",
+        encoding="utf-8",
+    )
+    journal(site, 2525)
+    config = site.root / "journalgen.yaml"
+    config.write_text(config.read_text().replace("127.0.0.1", "192.0.2.25"))
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    journalgen = [sys.executable, "-m", "journalgen", "notify", "--site", str(site.root)]
+    for password in ("", "secret"):
+        environment["JOURNALGEN_SMTP_PASSWORD"] = password
+        inside = subprocess.run(
+            ["unshare", "-n", sys.executable, str(script), *journalgen],
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=120,
+        )
+        first, _, stderr = inside.stdout.partition("\n")
+        assert first == "1 0", inside.stdout + inside.stderr
+        assert "will not send email unencrypted to 192.0.2.25:2525" in stderr

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from email import policy as email_policy
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
+from email.parser import BytesParser
+from email.utils import format_datetime, make_msgid
 from html.parser import HTMLParser
 from urllib.parse import quote
 
@@ -106,23 +109,88 @@ def unsubscribe_url(config: SiteConfig, label: LabelFunction) -> str:
     return f"mailto:{config.email.sender}?subject={subject}"
 
 
+POLICY = email_policy.default.clone(max_line_length=998)
+"""How the emails are written: lines up to RFC 5322's limit of 998, so a long
+`List-Unsubscribe` stays one plain `<mailto:…>` that mail programs can offer as a button
+(at 78 Python writes it as an encoded word, which no mail program reads)."""
+
+HEADERS = (
+    "Subject",
+    "From",
+    "To",
+    "Date",
+    "Message-ID",
+    "List-Unsubscribe",
+    "Content-Language",
+    "Content-Type",
+    "MIME-Version",
+)
+"""Every header an email journalgen sends has: no other is ever written."""
+
+
+def header_text(text: str) -> str:
+    """`text` (a title, a journal's or a person's name) as one line of a header that says
+    exactly that text: line and paragraph breaks and other control characters become
+    spaces, and `=?` is kept from being read as an RFC 2047 encoded word. Python before
+    3.11.10 and 3.12.5 decodes such a word in a value and writes a line break in it back
+    as a real one (CVE-2024-6923), so a title could otherwise add a `Bcc:` or `Reply-To:`
+    to every follower's email."""
+    kept = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+    return " ".join(kept.split()).replace("=?", "=\u2060?")
+
+
 def message(made: Letter, follower: Follower, site: Site) -> EmailMessage:
-    """`made` addressed to `follower`, with the headers a mail program shows and uses."""
+    """`made` addressed to `follower`, with the headers a mail program shows and uses, built
+    from address objects. Read back with Python's strict parser, it must have exactly
+    `HEADERS` and say exactly the subject, names and addresses meant; otherwise it is
+    refused (ValueError) and nothing is sent."""
     config = site.config
     sender = config.email.sender
     assert sender is not None
     label = Language(config.language).label
-    mail = EmailMessage()
-    mail["Subject"] = made.subject
-    mail["From"] = formataddr((" ".join((config.email.name or site.title).split()), sender))
-    mail["To"] = formataddr((follower.name, follower.email))
+    subject = header_text(made.subject)
+    author = Address(header_text(config.email.name or site.title), addr_spec=sender)
+    reader = Address(header_text(follower.name), addr_spec=follower.email)
+    unsubscribe = f"<{unsubscribe_url(config, label)}>"
+    mail = EmailMessage(policy=POLICY)
+    mail["Subject"] = subject
+    mail["From"] = author
+    mail["To"] = reader
     mail["Date"] = format_datetime(site.now)
-    mail["Message-ID"] = make_msgid(domain=Address(addr_spec=sender).domain)
-    mail["List-Unsubscribe"] = f"<{unsubscribe_url(config, label)}>"
-    mail["Content-Language"] = config.language
+    mail["Message-ID"] = make_msgid(domain=author.domain)
+    mail["List-Unsubscribe"] = unsubscribe
     mail.set_content(made.plain)
     mail.add_alternative(made.html, subtype="html")
+    # After the parts exist: set before, it would move into the first part with them.
+    mail["Content-Language"] = config.language
+    _check(mail, subject, author, reader, unsubscribe)
     return mail
+
+
+def _check(
+    mail: EmailMessage, subject: str, author: Address, reader: Address, unsubscribe: str
+) -> None:
+    """Raise ValueError unless `mail`, as sent, reads back as exactly what was meant."""
+    back = BytesParser(policy=email_policy.strict).parsebytes(mail.as_bytes())
+    names = [name.lower() for name in back]
+    if sorted(names) != sorted(name.lower() for name in HEADERS):
+        raise ValueError(f"its headers would read as {', '.join(back.keys())}")
+    said = {
+        "subject": (str(back["Subject"]), subject),
+        "from": (_one(back, "From"), (author.display_name, author.addr_spec)),
+        "to": (_one(back, "To"), (reader.display_name, reader.addr_spec)),
+        "list-unsubscribe": (str(back["List-Unsubscribe"]), unsubscribe),
+    }
+    for name, (got, meant) in said.items():
+        if got != meant:
+            raise ValueError(f"its {name} header would read as {got!r}")
+
+
+def _one(mail: EmailMessage, name: str) -> tuple[str, str]:
+    addresses = mail[name].addresses
+    if len(addresses) != 1:
+        raise ValueError(f"its {name} header would name {len(addresses)} addresses")
+    return addresses[0].display_name, addresses[0].addr_spec
 
 
 _BLOCKS = frozenset(

@@ -28,6 +28,7 @@ email.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 import smtplib
 import ssl
@@ -280,9 +281,6 @@ def no_such_address(code: int, reason: str) -> bool:
     return 500 <= code < 600 and bool(words) and words[0] in NO_SUCH_ADDRESS
 
 
-_LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
-
-
 def connect(email: EmailConfig, password: str | None) -> smtplib.SMTP:
     """A connection to the family's mail server, encrypted as the settings say and logged
     in when a password is given. Problems become messages that say what to change (and
@@ -295,19 +293,35 @@ def connect(email: EmailConfig, password: str | None) -> smtplib.SMTP:
     server: smtplib.SMTP | None = None
     try:
         server = _open(email, host, where)
+        if email.security == "none" and not this_computer(server):
+            raise JournalError.at(
+                None,
+                f"journalgen will not send email unencrypted to {where}, which is not "
+                "this computer",
+                hint="Use `security: starttls` (port 587) or `security: ssl` (port 465); "
+                "`security: none` is only for a mail server on this computer.",
+            )
         if password:
-            if email.security == "none" and host not in _LOOPBACK:
-                raise JournalError.at(
-                    None,
-                    f"journalgen will not send your password to {host} unencrypted",
-                    hint="Use `security: starttls` (port 587) or `security: ssl` (port 465).",
-                )
             server.login(email.user or "", password)
         return server
     except BaseException as err:
         if server is not None:
             server.close()
         raise _problem(err, host, where) from err
+
+
+def this_computer(server: smtplib.SMTP) -> bool:
+    """The connection goes to this computer: decided by the address it reached, never by
+    how the host's name is spelt (a name can point anywhere)."""
+    if server.sock is None:
+        return False
+    try:
+        peer = ipaddress.ip_address(str(server.sock.getpeername()[0]).split("%")[0])
+    except (AttributeError, OSError, ValueError):
+        return False
+    if isinstance(peer, ipaddress.IPv6Address) and peer.ipv4_mapped is not None:
+        return peer.ipv4_mapped.is_loopback
+    return peer.is_loopback
 
 
 def _open(email: EmailConfig, host: str, where: str) -> smtplib.SMTP:
