@@ -168,3 +168,141 @@ def test_the_forms_sent_to_the_preview_wait_in_pending(tmp_path: Path) -> None:
     finally:
         server.kill()
     assert not any("Traceback" in line for line in server.errors)
+
+
+def _post_from(
+    port: int, path: str, fields: dict[str, str], headers: dict[str, str]
+) -> tuple[int, str]:
+    from urllib.parse import urlencode
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(
+            "POST",
+            path,
+            urlencode(fields),
+            {"Content-Type": "application/x-www-form-urlencoded", **headers},
+        )
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def _pending(site: Path) -> list[Path]:
+    return sorted((site / "content/guestbook/pending").glob("*.yaml")) + sorted(
+        (site / "followers/pending").glob("*.yaml")
+    )
+
+
+def test_a_form_from_another_website_is_refused_and_posting_is_bounded(tmp_path: Path) -> None:
+    """A page on any website the family visits cannot post the guestbook or follow form
+    to their preview (Origin and Sec-Fetch-Site as browsers send them); the preview's own
+    form still works; a burst writes at most a bounded number of files; a message too long
+    to keep gets a page that says so."""
+    site = make_site(tmp_path / "site")
+    settings = site / "journalgen.yaml"
+    settings.write_text(
+        settings.read_text() + "email:\n  from: family@example.org\n  smtp_host: smtp.example.org\n"
+    )
+    server = JournalgenProcess(["serve", "--port", "0", "--site", str(site)], site)
+    try:
+        line = server.wait_for_line("Serving a preview at", timeout=60)
+        port = int(re.search(r":(\d+)/", line).group(1))  # type: ignore[union-attr]
+        server.wait_for_line("Built", timeout=60)
+        form = {"form-name": "guestbook", "name": "A stranger", "message": "Hello.",
+                "entry": "hair", "location": "", "bot-field": ""}  # fmt: skip
+        follow = {"form-name": "follow", "name": "A stranger", "email": "thief@evil.example",
+                  "bot-field": ""}  # fmt: skip
+        own = f"http://127.0.0.1:{port}"
+        for headers in (
+            {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+            {"Origin": "https://evil.example"},
+            {"Sec-Fetch-Site": "cross-site"},
+            {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
+            {"Origin": f"http://localhost:{port + 1}", "Sec-Fetch-Site": "same-site"},
+            {"Origin": f"http://127.0.0.1:{port + 1}"},
+            {"Origin": f"{own}.evil.example"},
+            {"Origin": "null"},
+            {"Origin": own, "Sec-Fetch-Site": "same-site"},
+        ):
+            for path, fields in (("/guestbook/thanks/", form), ("/subscribe/thanks/", follow)):
+                status, body = _post_from(port, path, fields, headers)
+                assert status == 403, (headers, status, body)
+        assert _pending(site) == []
+
+        # The preview's own page (as Chromium sends it) and a post with neither header.
+        same = {"Origin": own, "Sec-Fetch-Site": "same-origin"}
+        assert _post_from(port, "/guestbook/thanks/", form, same)[0] == 303
+        assert _post_from(port, "/subscribe/thanks/", follow, {})[0] == 303
+        assert len(_pending(site)) == 2
+
+        # Too long: a page that says so, and nothing kept.
+        long = {**form, "name": "Auntie Bea", "message": "x" * 10_001}
+        status, body = _post_from(port, "/guestbook/thanks/", long, same)
+        assert status == 422 and "10,000" in body and "<title>Not sent</title>" in body
+        assert len(_pending(site)) == 2
+
+        # A burst of 300 posts: a bounded number kept, the rest told to wait.
+        def post(n: int) -> int:
+            fields = {**form, "name": f"Robot {n}", "message": f"Message {n} " + "y" * 5000}
+            return _post_from(port, "/guestbook/thanks/", fields, same)[0]
+
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            statuses = list(pool.map(post, range(300)))
+        assert set(statuses) == {303, 429}
+        kept = _pending(site)
+        assert len(kept) <= 2 + 20, len(kept)
+        assert sum(p.stat().st_size for p in kept) < 200_000
+    finally:
+        server.kill()
+    assert not any("Traceback" in line for line in server.errors)
+
+
+def test_the_preview_form_works_in_a_browser_and_a_page_elsewhere_cannot_post_to_it(
+    tmp_path: Path,
+) -> None:
+    """Chromium: the guestbook form on the preview's page is sent and thanked; a page on
+    another origin that submits the same form to the preview is refused and writes
+    nothing."""
+    from browserpages import chromium, served
+
+    site = make_site(tmp_path / "site")
+    server = JournalgenProcess(["serve", "--port", "0", "--site", str(site)], site)
+    evil = tmp_path / "evil"
+    evil.mkdir()
+    try:
+        line = server.wait_for_line("Serving a preview at", timeout=60)
+        port = int(re.search(r":(\d+)/", line).group(1))  # type: ignore[union-attr]
+        server.wait_for_line("Built", timeout=60)
+        (evil / "index.html").write_text(
+            f"""<!DOCTYPE html><title>Win a prize</title>
+<form method="post" action="http://127.0.0.1:{port}/guestbook/thanks/">
+<input name="form-name" value="guestbook"><input name="name" value="Stranger">
+<input name="message" value="Planted."><input name="entry" value="hair">
+<input name="bot-field" value=""></form>
+<script>document.forms[0].submit()</script>""",
+            encoding="utf-8",
+        )
+        with chromium() as browser, served(evil) as elsewhere:
+            page = browser.new_page()
+            answer: list[int] = []
+            page.on(
+                "response",
+                lambda r: answer.append(r.status) if r.request.method == "POST" else None,
+            )
+            page.goto(elsewhere)
+            page.wait_for_timeout(1500)
+            assert answer == [403], answer
+            assert _pending(site) == []
+
+            page.goto(f"http://127.0.0.1:{port}/guestbook/")
+            page.fill("#gb-name", "Auntie Bea")
+            page.fill("#gb-message", "Thinking of you all.")
+            with page.expect_navigation():
+                page.click("form[name=guestbook] [type=submit]")
+            assert page.url.endswith("/guestbook/thanks/"), page.url
+            kept = _pending(site)
+            assert len(kept) == 1 and "Thinking of you all." in kept[0].read_text()
+    finally:
+        server.kill()

@@ -10,6 +10,7 @@ server's address are refused, so a web page elsewhere cannot reach it by DNS reb
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import html
 import ipaddress
@@ -21,6 +22,7 @@ import shutil
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -395,6 +397,53 @@ def inject(page: bytes, snapshot: Snapshot) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
+class FormRefused:
+    """A form the preview did not keep, and why, in words for the person who sent it."""
+
+    why: str
+
+
+FORMS_PER_MINUTE = 20
+FORMS_PER_PREVIEW = 200
+"""What posting to one running preview can write at most: a page elsewhere that makes
+the browser post in a loop (or a person's mistake) fills no disk."""
+
+
+class FormBudget:
+    """How many forms this preview has kept, lately and in all (shared by its threads)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._recent: collections.deque[float] = collections.deque()
+        self._total = 0
+
+    def take(self, now: float) -> bool:
+        """Count one more form, or say False when the bounds are reached."""
+        with self._lock:
+            while self._recent and now - self._recent[0] >= 60:
+                self._recent.popleft()
+            if len(self._recent) >= FORMS_PER_MINUTE or self._total >= FORMS_PER_PREVIEW:
+                return False
+            self._recent.append(now)
+            self._total += 1
+            return True
+
+
+def same_origin(host: str | None, origin: str | None, fetch_site: str | None) -> bool:
+    """A form post comes from the preview's own pages: browsers say where a post comes
+    from, so a page on any other website cannot use the family's browser to write into
+    their journal. `Sec-Fetch-Site` (every current browser) decides; without it, `Origin`
+    must be the preview's own (the preview's `no-referrer` policy makes a browser send
+    `Origin: null` even for its own pages, so `null` is trusted only with
+    `Sec-Fetch-Site`). A post with neither header is not a browser's cross-site post."""
+    if fetch_site is not None:
+        return fetch_site.strip().lower() in ("same-origin", "none")
+    if origin is None:
+        return True
+    return host is not None and origin.strip().lower() == f"http://{host.strip().lower()}"
+
+
+@dataclass(frozen=True, slots=True)
 class ServerConfig:
     """What the request handler needs to know."""
 
@@ -404,9 +453,10 @@ class ServerConfig:
     hosts: HostCheck
     log: bool = False
     """Print one line per request (--debug)."""
-    on_form: Callable[[str, dict[str, str]], str | None] | None = None
+    on_form: Callable[[str, dict[str, str]], str | FormRefused | None] | None = None
     """Takes a form sent to the preview (its path and fields) and returns where to send
-    the browser next (the thank-you page), or None when the path takes no form."""
+    the browser next (the thank-you page), why it was not kept, or None when the path
+    takes no form."""
     on_demand: Callable[[str], bytes | None] | None = None
     """Pages the preview makes only when they are asked for (the book), by their path in
     the output folder; None for any other path."""
@@ -430,6 +480,7 @@ class DevServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], config: ServerConfig, ipv6: bool) -> None:
         self.address_family = socket.AF_INET6 if ipv6 else socket.AF_INET
         self.config = config
+        self.forms = FormBudget()
         super().__init__(address, RequestHandler)
 
     def handle_error(
@@ -439,6 +490,18 @@ class DevServer(ThreadingHTTPServer):
         if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
             return
         super().handle_error(request, client_address)
+
+
+def _refused_page(why: str) -> bytes:
+    """What the person who sent a form the preview did not keep sees: why, and what to do."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Not sent</title></head>\n<body>\n<main>\n<h1>Not sent</h1>\n"
+        f"<p>{html.escape(why)}</p>\n"
+        "<p>Go back, change it and send it again: what you wrote is still in the form.</p>\n"
+        "</main>\n</body>\n</html>\n"
+    ).encode()
 
 
 def make_server(host: str, port: int, config: ServerConfig) -> DevServer:
@@ -532,8 +595,17 @@ class RequestHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         """A form of the site (the guestbook) sent to the preview: kept where an imported
         message would go, then the thank-you page, as on the real site."""
-        if not self.config.hosts.allows(self.headers.get("Host")):
+        host = self.headers.get("Host")
+        if not self.config.hosts.allows(host):
             self._send(Response(HTTPStatus.FORBIDDEN, data=b"This address is not served here.\n"))
+            return
+        if not same_origin(host, self.headers.get("Origin"), self.headers.get("Sec-Fetch-Site")):
+            self._send(
+                Response(
+                    HTTPStatus.FORBIDDEN,
+                    data=b"Only the preview's own pages can send a form to the preview.\n",
+                )
+            )
             return
         try:
             length = int(self.headers.get("Content-Length") or "0")
@@ -543,12 +615,29 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._send(Response(HTTPStatus.BAD_REQUEST, data=b"This form cannot be sent here.\n"))
             return
         body = self.rfile.read(length).decode("utf-8", errors="replace")
+        if not cast(DevServer, self.server).forms.take(time.monotonic()):
+            self._send(
+                Response(
+                    HTTPStatus.TOO_MANY_REQUESTS,
+                    data=b"Too many forms were sent to this preview; this one was not kept. "
+                    b"Wait a minute (or restart journalgen serve) and send it again.\n",
+                )
+            )
+            return
         fields = {key: value for key, value in parse_qsl(body, keep_blank_values=True)}
         target = self.config.on_form(self.path.split("?", 1)[0], fields)
         if target is None:
             self._send(Response(HTTPStatus.METHOD_NOT_ALLOWED, data=b"No form is sent here.\n"))
-            return
-        self._send(Response(HTTPStatus.SEE_OTHER, location=target))
+        elif isinstance(target, FormRefused):
+            self._send(
+                Response(
+                    HTTPStatus.UNPROCESSABLE_ENTITY,
+                    content_type="text/html; charset=utf-8",
+                    data=_refused_page(target.why),
+                )
+            )
+        else:
+            self._send(Response(HTTPStatus.SEE_OTHER, location=target))
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.config.log:

@@ -624,7 +624,8 @@ def submission_of(fields: dict[str, str], now: dt.datetime, where: str) -> Submi
 def store_posted(site_dir: Path, fields: dict[str, str], now: dt.datetime) -> str | None:
     """A guestbook form sent to the preview server, kept as a pending message exactly as
     an imported one would be (never published until approved); its file name, or None
-    when it is not kept (a robot's, a duplicate, or not a message: why, in the report)."""
+    when it is not kept because it is a robot's or a duplicate. A message that cannot be
+    kept as written (too long, no name…) raises JournalError saying why."""
     config = config_module.load(site_dir)
     submission = submission_of(fields, now, "the preview's form")
     known = existing_keys(sources.guestbook_files(site_dir))
@@ -635,6 +636,8 @@ def store_posted(site_dir: Path, fields: dict[str, str], now: dt.datetime) -> st
         pending = _guestbook_dir(site_dir) / sources.PENDING_DIR
         files.write_text_whole(pending / name, text, exclusive=True)
         return name
+    if report.skipped:
+        raise JournalError(report.skipped)
     return None
 
 

@@ -25,7 +25,14 @@ from journalgen import config as config_module
 from journalgen.build import BuildOptions, BuildReport, build
 from journalgen.cache import PARSED_CACHE, BuildCache
 from journalgen.changes import PREVIEW_DIR, Batch, ChangeFilter
-from journalgen.devserver import BuildState, DevServer, HostCheck, ServerConfig, make_server
+from journalgen.devserver import (
+    BuildState,
+    DevServer,
+    FormRefused,
+    HostCheck,
+    ServerConfig,
+    make_server,
+)
 from journalgen.errors import JournalError
 from journalgen.outputs import Output
 from journalgen.site import Site
@@ -340,7 +347,9 @@ def _bind(
     return server
 
 
-def _take_form(options: ServeOptions, path: str, fields: dict[str, str]) -> str | None:
+def _take_form(
+    options: ServeOptions, path: str, fields: dict[str, str]
+) -> str | FormRefused | None:
     """A form of the site sent to the preview, kept where an imported one would go (never
     published or sent to: approving it is the family's decision), then its thank-you page:
     the guestbook's in content/guestbook/pending/, the follow form's in followers/pending/."""
@@ -365,8 +374,8 @@ def _take_form(options: ServeOptions, path: str, fields: dict[str, str]) -> str 
     with lock.held(site_dir, "journalgen serve (a form sent to the preview)"):
         try:
             name = store(site_dir, fields, dt.datetime.now(dt.UTC))
-        except JournalError:
-            name = None
+        except JournalError as err:
+            return FormRefused(" ".join(_why(problem.message) for problem in err.problems))
     if name is not None:
         print(
             f"{what} sent with the preview's form was kept in {where}{name}: nothing "
@@ -374,6 +383,12 @@ def _take_form(options: ServeOptions, path: str, fields: dict[str, str]) -> str 
             flush=True,
         )
     return path
+
+
+def _why(message: str) -> str:
+    """A form's problem as the person who sent it reads it: what is wrong with it."""
+    what = message.split(": ", 1)[-1].removesuffix(" (skipped)")
+    return what[:1].upper() + what[1:] + ("" if what.endswith(".") else ".")
 
 
 def announce(options: ServeOptions, port: int, base_path: str, out: TextIO) -> None:

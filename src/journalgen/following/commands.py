@@ -156,7 +156,9 @@ def _run_import(args: argparse.Namespace) -> int:
 
 def store_posted(site_dir: Path, fields: dict[str, str], now: dt.datetime) -> str | None:
     """The follow form sent to the preview server, kept as a waiting request exactly as an
-    imported one would be; its file name, or None when it is not kept."""
+    imported one would be; its file name, or None when it is not kept (a robot's, an
+    address already following). A request that cannot be kept as written raises
+    JournalError saying why."""
     from journalgen.guestbook_cli import submission_of
 
     config = config_module.load(site_dir)
@@ -175,6 +177,8 @@ def store_posted(site_dir: Path, fields: dict[str, str], now: dt.datetime) -> st
         pending.mkdir(parents=True, exist_ok=True)
         files.write_text_whole(pending / name, text, exclusive=True)
         return name
+    if report.skipped:
+        raise JournalError(report.skipped)
     return None
 
 
