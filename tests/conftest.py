@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import json
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,3 +101,69 @@ def make_site(tmp_path: Path) -> Callable[[str], SiteDir]:
         return SiteDir(tmp_path / name)
 
     return make
+
+
+REDIRECT_READER = Path(__file__).with_name("netlify_redirects.mjs")
+
+
+def netlify_reads(files: list[Path]) -> dict[str, dict[str, list[Any]]]:
+    """What Netlify's own parser (@netlify/redirect-parser, pinned) takes each `_redirects`
+    file to mean: its rules and its errors, by the file's path."""
+    found: dict[str, dict[str, list[Any]]] = {}
+    for start in range(0, len(files), 200):
+        result = subprocess.run(
+            ["node", str(REDIRECT_READER), *map(str, files[start : start + 200])],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REDIRECT_READER.parent.parent,
+            timeout=300,
+        )
+        found.update(json.loads(result.stdout))
+    return found
+
+
+def off_site_rules(files: list[Path]) -> list[str]:
+    """Every rule in `files` (as Netlify reads them) that sends a reader anywhere but a
+    page of the journal, or shows another site at the journal's address (a proxy), or
+    that Netlify cannot read; a journal's own rules (its static/_redirects) excepted."""
+    own: dict[Path, Path] = {}
+    for file in files:
+        for folder in file.parents:
+            if (folder / "journalgen.yaml").is_file():
+                if (folder / "static/_redirects").is_file():
+                    own[file] = folder / "static/_redirects"
+                break
+    meanings = netlify_reads(sorted(set(files) | set(own.values())))
+    wrong: list[str] = []
+    for file in files:
+        meant = meanings[str(file)]
+        family = meanings[str(own[file])]["redirects"] if file in own else []
+        wrong += [f"{file}: {error}" for error in meant["errors"]]
+        for rule in meant["redirects"]:
+            if rule in family:
+                continue
+            to = str(rule.get("to", ""))
+            ours = to.startswith("/") and not to.startswith(("//", "/\\"))
+            if not ours or rule.get("status") not in (301, 302) or rule.get("conditions"):
+                wrong.append(f"{file}: {rule}")
+    return wrong
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_redirects_file_a_test_wrote(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """After the tests: every `_redirects` file any of them left (a build's, a preview's,
+    one Netlify's engine published), read by Netlify's own parser, sends readers only to
+    the journal's own pages."""
+    yield
+    if (
+        shutil.which("node") is None
+        or not (REDIRECT_READER.parent.parent / "node_modules/@netlify/redirect-parser").is_dir()
+    ):
+        return  # the tests that need Node say so themselves
+    files = [p for p in tmp_path_factory.getbasetemp().rglob("_redirects") if p.is_file()]
+    files = [p for p in files if "static" not in p.parent.name]
+    wrong = off_site_rules(files) if files else []
+    assert not wrong, "\n".join(wrong[:20])

@@ -290,6 +290,14 @@ HOSTILE_POST = """<?xml version="1.0" encoding="UTF-8"?>
 <item><title>Guestbook</title><link>https://h.example/guestbook/</link><content:encoded>G</content:encoded>
 <wp:post_id>3</wp:post_id><wp:post_date_gmt>2020-01-04 10:00:00</wp:post_date_gmt>
 <wp:post_name>guestbook</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+<item><title>Off site</title><link>https://h.example/?go=1&amp;//evil.example/&amp;302!</link>
+<content:encoded>O</content:encoded><wp:post_id>4</wp:post_id>
+<wp:post_date_gmt>2020-01-05 10:00:00</wp:post_date_gmt><wp:post_name>off-site</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+<item><title>Proxy</title><link>https://h.example/?go=2&amp;https://evil.example/&amp;200!</link>
+<content:encoded>P</content:encoded><wp:post_id>5</wp:post_id>
+<wp:post_date_gmt>2020-01-06 10:00:00</wp:post_date_gmt><wp:post_name>proxy</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
 </channel></rss>
 """
 
@@ -344,7 +352,7 @@ def test_scripts_and_path_tricks_in_an_export_are_neutralised(
     export = tmp_path / "hostile.xml"
     export.write_text(HOSTILE_POST)
     folder = uploads(tmp_path)
-    code, _, err = run(
+    code, said, err = run(
         site, "import", "wordpress", str(export), "--uploads", str(folder), capsys=capsys
     )
     assert code == 0, err
@@ -361,5 +369,36 @@ def test_scripts_and_path_tricks_in_an_export_are_neutralised(
     # An old address that is one of the journal's own is left to the journal.
     sources = [line.split()[0] for line in (site / "output/_redirects").read_text().splitlines()]
     assert "/guestbook/" not in sources and "/guestbook" not in sources and "/*" not in sources
+    # An old address that Netlify would read as a rule sending readers elsewhere (or
+    # showing another site at the journal's address) is never written; Netlify's own
+    # parser reads every rule as a redirect to a page of the journal.
+    assert "evil.example" not in (site / "content/redirects.yaml").read_text()
+    assert "evil.example" not in (site / "output/_redirects").read_text()
+    assert "'/?go=1&//evil.example/&302!' (journalgen cannot redirect it)" in said
+    if shutil.which("node"):
+        from conftest import netlify_reads, off_site_rules
+
+        rules = netlify_reads([site / "output/_redirects"])
+        assert len(rules[str(site / "output/_redirects")]["redirects"]) >= 4
+        assert off_site_rules([site / "output/_redirects"]) == []
     assert "Leave a message" in (site / "output/guestbook/index.html").read_text()
     _check_html(site)
+
+
+@pytest.mark.parametrize(
+    "old",
+    ["/?go=1&//evil.example/&302!", "/?a=1&https://evil.example/&200!", "//evil.example/x",
+     "/x?y=1", "/?p=1&:splat", "/a\tb"],
+)  # fmt: skip
+def test_a_hand_written_redirect_that_would_leave_the_journal_is_an_error_naming_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str
+) -> None:
+    site = journal(tmp_path)
+    (site / "content/entries/2020-01-01-x.md").write_text('---\ntitle: "X"\n---\n\nX.\n')
+    (site / "content/redirects.yaml").write_text(
+        f'"/2019/old/": "entries/2020-01-01-x.md"\n{json.dumps(old)}: "entries/2020-01-01-x.md"\n'
+    )
+    code, _, err = run(site, "build", capsys=capsys)
+    assert code == 1
+    assert "redirects.yaml:2" in err and "An address that leads to another website" in err
+    assert not (site / "output").exists()

@@ -18,6 +18,7 @@ its old readers.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -56,8 +57,10 @@ def resolve(
         if not isinstance(target, str) or not valid_old_address(str(old)):
             raise JournalError.at(
                 source.path,
-                f"{excerpt(old)}: expected an old address starting with / and the file it "
-                'now is, such as "/2011/05/connect.html": "entries/2011-05-05-connect.md"',
+                f"{excerpt(old)}: expected an old address of this site starting with / (a "
+                "query only as key=value pairs, such as /?p=123) and the file it now is",
+                hint='For example "/2011/05/connect.html": "entries/2011-05-05-connect.md". '
+                "An address that leads to another website cannot be redirected from here.",
                 line=line,
             )
         found = targets.get(target)
@@ -93,14 +96,25 @@ def resolve(
     return tuple(moved), tuple(warnings)
 
 
+_QUERY_PAIR = re.compile(r"[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~%+-]*")
+"""One `key=value` of an old query address, as Netlify's `_redirects` syntax reads it:
+any other word there (`//evil.example/`, `302!`) would be read as the rule's target or
+status, sending readers to another site or making the journal's domain show it."""
+
+
 def valid_old_address(old: str) -> bool:
     """An address journalgen can redirect: a path from the root, or a query on the root
-    (`/?p=123`), without what Netlify would read as a pattern (`*`, `:name`), spaces,
-    `..` or parts longer than a file name may be."""
-    if not old.startswith("/") or any(c.isspace() or c in "*:\\#" for c in old):
+    made of `key=value` pairs (`/?p=123&lang=en`), without what Netlify would read as a
+    pattern (`*`, `:name`), a comment (`#`), spaces, `..`, a second slash at the start or
+    parts longer than a file name may be."""
+    if (
+        not old.startswith("/")
+        or old.startswith("//")
+        or any(c.isspace() or c in "*:\\#" or ord(c) < 32 or ord(c) == 127 for c in old)
+    ):
         return False
     path, _, query = old.partition("?")
-    if query and path != "/":
+    if "?" in old and (path != "/" or not all(map(_QUERY_PAIR.fullmatch, query.split("&")))):
         return False
     parts = unquote(path).split("/")
     return all(part not in (".", "..") and len(part.encode()) <= 200 for part in parts)
