@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pytest
 
@@ -55,10 +55,33 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _HostHandler(_QuietHandler):
+    """Sends, with each file, the headers the folder's `_headers` gives its address
+    (Netlify's syntax: a path, `*` at its end matching the rest), as the host would."""
+
+    rules: ClassVar[dict[str, dict[str, str]]] = {}
+
+    def end_headers(self) -> None:
+        path = self.path.split("?", 1)[0]
+        for pattern, values in self.rules.items():
+            if path == pattern or (pattern.endswith("*") and path.startswith(pattern[:-1])):
+                for name, value in values.items():
+                    if name != "Basic-Auth":
+                        self.send_header(name, value)
+        super().end_headers()
+
+
 @contextmanager
-def served(folder: Path) -> Iterator[str]:
-    """Serve `folder` at http://127.0.0.1:PORT/ (a free port); yields that address."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def served(folder: Path, *, host_headers: bool = False) -> Iterator[str]:
+    """Serve `folder` at http://127.0.0.1:PORT/ (a free port); yields that address. With
+    `host_headers`, each file is sent with the headers of the folder's `_headers`."""
+    base: type[_QuietHandler] = _QuietHandler
+    if host_headers:
+        from journalgen.publishing.headers import parse_headers_file
+
+        rules = parse_headers_file((folder / "_headers").read_text(encoding="utf-8"))
+        base = type("_Rules", (_HostHandler,), {"rules": rules})
+    handler = functools.partial(base, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

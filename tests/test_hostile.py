@@ -536,3 +536,66 @@ def test_only_a_journal_that_replaces_a_theme_template_needs_the_sandbox(tmp_pat
     assert SECRET.encode() not in _published(site)
     (site / "templates/entry.html").write_text("{{ entry.title }}", encoding="utf-8")
     assert isinstance(render.environment(settings, site), SandboxedEnvironment)
+
+
+@pytest.mark.parametrize(
+    "reach",
+    [
+        "{{ config.password }}",
+        "{{ site.config.password }}",
+        "{{ config.password|pprint }}",
+        "{{ config.password|string }}",
+        "{{ config.password._value }}",
+        "{{ config.password|attr('_value') }}",
+        "{{ config|pprint }}",
+        "{{ config.password.__reduce__() }}",
+    ],
+)
+def test_no_template_can_show_the_password(tmp_path: Path, reach: str) -> None:
+    """The password of `privacy: password` (JOURNALGEN_PASSWORD) reaches Netlify's
+    Basic-Auth rule in _headers and nothing else: a template in templates/ that tries to
+    print it gets `(hidden)`, a digest, or an error."""
+    site = _journal(tmp_path / "site")
+    settings = site / "journalgen.yaml"
+    settings.write_text(settings.read_text() + "privacy: password\n", encoding="utf-8")
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates/404.html").write_text(f"<p>[{reach}]</p>\n", encoding="utf-8")
+    env = {**os.environ, "JOURNALGEN_PASSWORD": f"family:{SECRET}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "journalgen", "build", "--site", str(site)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=SECONDS,
+    )
+    assert SECRET not in result.stdout + result.stderr
+    if result.returncode == 0:
+        published = {
+            p.relative_to(site / "output").as_posix(): p.read_bytes()
+            for p in (site / "output").rglob("*")
+            if p.is_file()
+        }
+        assert [rel for rel, data in published.items() if SECRET.encode() in data] == ["_headers"]
+        assert b"[(hidden)]" in published["404.html"] or b"Secret(sha256:" in published["404.html"]
+    else:
+        assert "Traceback" not in result.stderr and "404.html" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "password", ["family:two words", "family:line\nBasic-Auth: thief:x", "family:tab\there"]
+)
+def test_a_password_netlify_would_misread_is_refused(tmp_path: Path, password: str) -> None:
+    site = _journal(tmp_path / "site")
+    settings = site / "journalgen.yaml"
+    settings.write_text(settings.read_text() + "privacy: password\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "journalgen", "build", "--site", str(site)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "JOURNALGEN_PASSWORD": password},
+        timeout=SECONDS,
+    )
+    assert result.returncode == 1
+    assert "may not hold spaces, line breaks" in result.stderr
+    assert "family:blue-kettle-morning" in result.stderr
+    assert not (site / "output").exists()

@@ -22,6 +22,7 @@ from journalgen import (
     render,
     scaffold,
     sources,
+    svgclean,
     writer,
 )
 from journalgen import config as config_module
@@ -148,6 +149,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
             _later(lambda: feeds.render(site, reuse)),
             (schedule.schedule_file(entries, now),),
             redirects.render(moved, site),
+            _later(lambda: drawings(site)),
         ),
         own_rules(options.site_dir),
     )
@@ -353,16 +355,73 @@ def static_copies(site_dir: Path, site: Site) -> list[Copy]:
         rel = "/".join(parts)
         if rel not in HOST_FILES:  # joined to journalgen's own (own_rules)
             chosen[rel] = Copy(rel, Path(item.path))
-    # Other files of content/ (a PDF) are published only when a built entry or page links
-    # to them: a file dropped into content/ by mistake never is.
+    linked = linked_files(site)
+    runnable: list[Problem] = []
+    for asset in site.assets:
+        if photos.is_photo(asset.rel) or asset.rel not in linked:
+            continue
+        suffix = Path(asset.rel).suffix.lower()
+        if suffix in RUNNABLE:
+            runnable.append(_runnable(site, asset.rel))
+        elif suffix != ".svg":  # drawings are published cleaned (drawings)
+            chosen.setdefault(asset.rel, Copy(asset.rel, asset.path))
+    if runnable:
+        raise JournalError(runnable)
+    return list(chosen.values())
+
+
+def linked_files(site: Site) -> set[str]:
+    """Other files of content/ (a PDF) are published only when a built entry or page links
+    to them: a file dropped into content/ by mistake never is."""
     linked = {link for entry in site.entries for link in entry.links}
     linked |= {link for page in site.pages for link in page.links}
     if site.config.memorial is not None and site.config.memorial.photo is not None:
         linked.add(site.config.memorial.photo)
+    return linked
+
+
+RUNNABLE = frozenset(
+    {".js", ".mjs", ".html", ".htm", ".shtml", ".xhtml", ".xht", ".xml", ".xsl", ".xslt"}
+    | {".svgz", ".swf"}
+)
+"""Files from content/ that a browser opening them runs as a program on the journal's own
+address: never published from there (static/ is the place for what the family means to
+run)."""
+
+
+def _runnable(site: Site, rel: str) -> Problem:
+    path: Path | None = None
+    line: int | None = None
+    documents: list[Entry | Page] = [*site.entries, *site.pages]
+    for document in documents:
+        if rel in document.links:
+            path = document.source.path
+            line = photos.line_of(document.source.text, rel, document.source.rel)
+            break
+    return Problem(
+        path,
+        line,
+        f"links to content/{rel}, a file a browser would run as a program on the journal's "
+        "own address: journalgen does not publish it from content/",
+        "Link to a PDF or a photo instead. If the journal really needs this file, put it "
+        "in static/ (published exactly as it is) and link to it there.",
+    )
+
+
+def drawings(site: Site) -> Iterator[Output]:
+    """The SVG drawings of content/ that a built entry or page links to, cleaned of
+    anything that could run (svgclean)."""
+    linked = linked_files(site)
     for asset in site.assets:
-        if not photos.is_photo(asset.rel) and asset.rel in linked:
-            chosen.setdefault(asset.rel, Copy(asset.rel, asset.path))
-    return list(chosen.values())
+        if asset.rel in linked and Path(asset.rel).suffix.lower() == ".svg":
+            try:
+                yield Output(asset.rel, svgclean.clean(sources.read_bytes_of(asset.path)))
+            except svgclean.NotADrawing as err:
+                raise JournalError.at(
+                    asset.path,
+                    f"this SVG cannot be published: {err}",
+                    hint="Save it again from a drawing program as a plain SVG, or as a PNG.",
+                ) from err
 
 
 def _is_junk(name: str) -> bool:

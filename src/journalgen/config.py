@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 from collections.abc import Callable
@@ -139,8 +140,9 @@ class SiteConfig:
     privacy: Privacy = "private"
     """`private` (default): pages ask search engines not to index them, no sitemap.
     `password`: private, and Netlify asks visitors for a password. `public`: indexed."""
-    password: str | None = None
-    """`user:password` for `privacy: password` (or the JOURNALGEN_PASSWORD variable)."""
+    password: Secret | None = None
+    """`user:password` for `privacy: password` (or the JOURNALGEN_PASSWORD variable):
+    hidden from templates, read only with `reveal`."""
     memorial: Memorial | None = None
     """Set when the site has become a memorial (the `memorial:` group); None otherwise."""
     guestbook: GuestbookConfig = field(default_factory=GuestbookConfig)
@@ -264,6 +266,40 @@ def parse(text: str, path: Path, password_variable: str | None = None) -> SiteCo
     )
 
 
+class Secret:
+    """A value no template may show (the password of `privacy: password`). In a page it
+    reads `(hidden)`, its repr shows only a digest, and a template in Jinja's sandbox
+    cannot reach the value (`_value`: the sandbox refuses names starting with `_`); only
+    journalgen's own code reads it, with `reveal`."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def __str__(self) -> str:
+        return "(hidden)"
+
+    def __repr__(self) -> str:
+        return f"Secret(sha256:{hashlib.sha256(self._value.encode()).hexdigest()[:16]})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+def reveal(secret: Secret) -> str:
+    """The value of `secret` (for the host's Basic-Auth rule only)."""
+    return secret._value
+
+
+_PASSWORD = re.compile(r"[^\s:]+:[^\s]+")
+"""`user:password` as Netlify's Basic-Auth reads it: rules are separated by spaces, so a
+space would cut the password short and a line break would start a new header rule."""
+
+
 def _privacy(fields: Fields, password_variable: str | None) -> dict[str, Any]:
     privacy = fields.choice("privacy", ("private", "password", "public"), "private")
     password = fields.text("password") or password_variable
@@ -276,9 +312,20 @@ def _privacy(fields: Fields, password_variable: str | None) -> dict[str, Any]:
                 " (in Netlify: Site configuration > Environment variables), or add "
                 "`password: family:a-long-phrase` here if this folder is never shared.",
             )
+        if not _PASSWORD.fullmatch(password) or not password.isprintable():
+            where = "password" if fields.has("password") else "privacy"
+            raise fields.error(
+                where,
+                "the user name and password of `privacy: password` may not hold spaces, "
+                "line breaks or other invisible characters (Netlify would cut the password "
+                "at a space)",
+                hint="Join the words of a pass phrase with hyphens, e.g. "
+                f"family:blue-kettle-morning, in {PASSWORD_VARIABLE} or `password:`.",
+            )
     elif fields.has("password"):
         raise fields.error("password", "is only used with `privacy: password`")
-    return {"privacy": privacy, "password": password if privacy == "password" else None}
+    secret = Secret(password) if privacy == "password" and password else None
+    return {"privacy": privacy, "password": secret}
 
 
 def _base_url(fields: Fields) -> str:

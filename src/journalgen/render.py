@@ -17,7 +17,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from journalgen import parallel
-from journalgen.config import SiteConfig
+from journalgen.config import SiteConfig, reveal
 from journalgen.entries import Entry, Page
 from journalgen.errors import JournalError
 from journalgen.guestbook import THANKS_PATH, GuestbookPage
@@ -355,8 +355,9 @@ def netlify_headers(config: SiteConfig) -> Output:
     """`_headers` for Netlify: every header of the journal (publishing/headers.py), the
     same as netlify.toml's, plus the privacy headers that depend on the settings."""
     rules = headers.FIXED
+    password = config.password if config.privacy == "password" else None
     privacy = headers.privacy_rule(
-        config.is_public, config.password if config.privacy == "password" else None
+        config.is_public, reveal(password) if password is not None else None
     )
     if privacy is not None:
         rules += (privacy,)

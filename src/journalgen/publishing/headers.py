@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 CSP = (
     "default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'self'; "
+    "connect-src 'self'; font-src 'self'; media-src 'self'; form-action 'self'; base-uri 'self'; "
     "frame-ancestors 'none'; manifest-src 'self'"
 )
 """Styles only from the site's own stylesheet, forms only to the site itself (as Netlify
