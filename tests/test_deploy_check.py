@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from conftest import NOW, SiteDir
@@ -99,6 +101,9 @@ I'm writing this while I still can: thank you, every one of you, for the soup an
 
 def _tampered(site: SiteDir, change: str) -> list[str]:
     _good_site(site)
+    if change == "noindex removed":
+        settings = site.root / "journalgen.yaml"
+        settings.write_text(settings.read_text().replace("privacy: public", "privacy: private"))
     site.write("content/entries/goodbye.md", FAREWELL)
     site.build()
     assert _messages(site) == []
@@ -145,12 +150,61 @@ def _tampered(site: SiteDir, change: str) -> list[str]:
             robots.read_text() + "# I'm writing this while I still can: thank "
             "you, every one of you\n"
         )
+    elif change == "draft title in a page":
+        index.write_text(page.replace("</main>", "<p>Not yet</p></main>"))
+    elif change == "animated link":
+        index.write_text(
+            page.replace(
+                "</main>",
+                '<svg><a><set attributeName="href" to="javascript:alert(1)"/>'
+                "<text>x</text></a></svg></main>",
+            )
+        )
+    elif change == "drawing with a script":
+        (site.out / "photos/bear.svg").write_text(
+            "<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'>"
+            "<script>alert(2)</script></svg>"
+        )
+    elif change == "script in the feed":
+        feed = site.out / "feed.xml"
+        feed.write_text(
+            feed.read_text().replace(
+                "</description>", "&lt;script&gt;alert(1)&lt;/script&gt;</description>", 1
+            )
+        )
+    elif change == "looser headers":
+        headers = site.out / "_headers"
+        headers.write_text(
+            headers.read_text() + "/*\n  Access-Control-Allow-Origin: *\n"
+            "/photos/*\n  Content-Security-Policy: default-src *\n"
+        )
+    elif change == "noindex removed":
+        index.write_text(page.replace('<meta name="robots" content="noindex, nofollow">', ""))
+    elif change == "file added to the list":
+        (site.out / "extra.html").write_text("<!DOCTYPE html><title>x</title>")
+        listing = site.out / ".journalgen-output.json"
+        listing.write_text(listing.read_text().replace('"files": [', '"files": ["extra.html",'))
+    elif change == "same size and time":
+        before = index.stat()
+        index.write_text(page.replace("Home at last", "Home at l4st"))
+        os.utime(index, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert index.stat().st_size == before.st_size
+        assert main(["build", "--site", str(site.root), "--quiet"]) == 0
+        assert "Home at l4st" in index.read_text()  # a build with nothing new keeps it
     return _messages(site)  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
+        ("draft title in a page", "index.html: this file was changed after the last build"),
+        ("animated link", "index.html: this page has a `to` that runs code"),
+        ("drawing with a script", "bear.svg: this drawing has a script"),
+        ("script in the feed", "feed.xml: the feed carries a script"),
+        ("looser headers", "_headers: this file was changed after the last build"),
+        ("noindex removed", "index.html: this page of a journal that is not public"),
+        ("file added to the list", "extra.html: this file was not written by the last build"),
+        ("same size and time", "index.html: this file was changed after the last build"),
         ("extra file", "notes.txt: this file was not written by the last build"),
         ("temporary file", ".index.html.journalgen-795.tmp: this file was not written"),
         ("script", "index.html: this page has a script (https://evil.example/x.js)"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import html
-import json
 import os
 import re
 import tomllib
@@ -24,8 +23,8 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from journalgen import config as config_module
-from journalgen import scaffold, sources
-from journalgen.build import parse_sources
+from journalgen import record, scaffold, sources, writer
+from journalgen.build import STATIC_DIR, parse_sources
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry
 from journalgen.errors import JournalError, Problem
@@ -33,7 +32,6 @@ from journalgen.htmlrewrite import is_dangerous_url
 from journalgen.i18n import Language
 from journalgen.publishing import headers
 from journalgen.render import plain_text
-from journalgen.writer import MANIFEST
 
 LINK_ATTRIBUTES = ("href", "src", "action", "poster")
 
@@ -58,6 +56,8 @@ class _PageFacts:
     """Elements marked as previews (class preview-banner)."""
     dangers: tuple[str, ...] = ()
     """What could run code or show another site (see `_Collector._dangers`)."""
+    noindex: bool = False
+    """It asks search engines not to list it."""
 
 
 _DANGER_HINT = (
@@ -88,6 +88,17 @@ def check_site(site_dir: Path, out_dir: Path, now: dt.datetime | None = None) ->
             Problem(out_dir / page, None, f"this page has {danger}", _DANGER_HINT)
             for danger in dict.fromkeys(facts.dangers)
         ]
+        own = (site_dir / STATIC_DIR / page).is_file()  # the family's own page
+        if not settings.is_public and not facts.noindex and not own:
+            problems.append(
+                Problem(
+                    out_dir / page,
+                    None,
+                    "this page of a journal that is not public does not ask search engines "
+                    'to leave it out (<meta name="robots" content="noindex">)',
+                    "Check your templates in templates/ keep base.html's robots line.",
+                )
+            )
         if facts.previews:
             problems.append(
                 Problem(
@@ -97,12 +108,18 @@ def check_site(site_dir: Path, out_dir: Path, now: dt.datetime | None = None) ->
                     "Build without --drafts/--future before publishing.",
                 )
             )
+    for drawing in sorted(f for f in files if f.lower().endswith(".svg")):
+        facts = _page_facts((out_dir / drawing).read_text(encoding="utf-8", errors="replace"))
+        problems += [
+            Problem(out_dir / drawing, None, f"this drawing has {danger}", _DANGER_HINT)
+            for danger in dict.fromkeys(facts.dangers)
+        ]
     problems += _netlify_forms_missing(settings, texts, out_dir)
     feeds = sorted(f for f in files if f.endswith(("feed.xml", "atom.xml")))
     for feed in feeds:
         problems += _feed_problems(settings, out_dir / feed, files)
     problems += _unpublished(site_dir, settings, out_dir, files, now)
-    problems += _not_built(out_dir, files)
+    problems += _not_as_built(site_dir, out_dir, files)
     problems += _headers_disagree(site_dir, out_dir)
     return CheckReport(len(pages), links, len(feeds), tuple(problems))
 
@@ -130,12 +147,13 @@ def _regular_files(out_dir: Path) -> tuple[set[str], list[Problem]]:
     return files, problems
 
 
-def _not_built(out_dir: Path, files: set[str]) -> list[Problem]:
-    """Every file must be one the last build wrote (its list is in the output folder)."""
-    try:
-        record = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        written = {str(name) for name in record["files"]}
-    except (OSError, ValueError, KeyError, TypeError):
+def _not_as_built(site_dir: Path, out_dir: Path, files: set[str]) -> list[Problem]:
+    """Every file must be, byte for byte, one the last build wrote: compared with the
+    digests its record keeps outside the output folder (in .cache/journalgen/), so neither
+    a file changed in place (its size and time kept) nor one added together with its name
+    in the output's own list of files passes."""
+    written = record.load(site_dir, out_dir).outputs
+    if not written:
         return [
             Problem(
                 out_dir,
@@ -145,19 +163,37 @@ def _not_built(out_dir: Path, files: set[str]) -> list[Problem]:
                 "Run `journalgen build`, then check again.",
             )
         ]
-    problems = [
-        Problem(
-            out_dir / rel,
-            None,
-            "this file was not written by the last build (added by hand, or left by an "
-            "interrupted program), and would be published",
-            "Delete it, or put files to publish in static/ and build again.",
-        )
-        for rel in sorted(files - written - {MANIFEST})
-    ]
+    problems = []
+    for rel in sorted(files):
+        state = written.get(rel)
+        if state is None:
+            problems.append(
+                Problem(
+                    out_dir / rel,
+                    None,
+                    "this file was not written by the last build (added by hand, or left by "
+                    "an interrupted program), and would be published",
+                    "Delete it, or put files to publish in static/ and build again.",
+                )
+            )
+            continue
+        try:
+            same = writer.file_digest(out_dir / rel) == state.digest
+        except OSError:
+            same = False
+        if not same:
+            problems.append(
+                Problem(
+                    out_dir / rel,
+                    None,
+                    "this file was changed after the last build wrote it, and would be "
+                    "published as changed",
+                    "Delete the output folder and run `journalgen build` again.",
+                )
+            )
     problems += [
         Problem(out_dir / rel, None, "the last build wrote this file, but it is missing")
-        for rel in sorted(written - files)
+        for rel in sorted(written.keys() - files)
     ]
     return problems
 
@@ -193,7 +229,11 @@ def _page_facts(text: str) -> _PageFacts:
     parser.feed(text)
     parser.close()
     return _PageFacts(
-        tuple(parser.links), tuple(parser.forms), parser.previews, tuple(parser.dangers)
+        tuple(parser.links),
+        tuple(parser.forms),
+        parser.previews,
+        tuple(parser.dangers),
+        any("noindex" in asked for asked in parser.robots),
     )
 
 
@@ -205,6 +245,8 @@ class _Collector(HTMLParser):
         self.previews = 0
         self.dangers: list[str] = []
         """What could run or load another site's page: scripts, frames, handlers…"""
+        self.robots: list[str] = []
+        """What its `<meta name="robots">` elements ask of search engines."""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -219,6 +261,8 @@ class _Collector(HTMLParser):
         for candidate in values.get("srcset", "").split(","):
             if candidate.strip():
                 self.links.append(("srcset", candidate.split()[0]))
+        if tag == "meta" and values.get("name", "").casefold() == "robots":
+            self.robots.append(values.get("content", "").casefold())
         if tag == "form":
             self.forms.append(dict(values))
         if tag == "input" and values.get("name") == "form-name" and self.forms:
@@ -241,11 +285,16 @@ class _Collector(HTMLParser):
         for name, value in values.items():
             if name.startswith("on"):
                 self.dangers.append(f"an event handler `{name}` on <{tag}>")
-            elif name in (*LINK_ATTRIBUTES, "srcset", "formaction", "xlink:href", "data"):
+            elif name in (*LINK_ATTRIBUTES, *_ANIMATED, "srcset", "formaction", "xlink:href"):
                 if _runs(value) and not (tag == "img" and _is_image_data(value)):
                     self.dangers.append(f"a `{name}` that runs code ({value[:40]!r})")
             elif name == "srcdoc":
                 self.dangers.append(f"a `srcdoc` on <{tag}>")
+
+
+_ANIMATED = ("data", "to", "from", "by", "values")
+"""Attributes whose value an SVG animation (`<set attributeName="href" to=…>`) puts into
+a link."""
 
 
 def _refresh_target(content: str) -> str | None:
@@ -373,6 +422,7 @@ def _netlify_forms_missing(
 
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
+_CONTENT = "http://purl.org/rss/1.0/modules/content/"
 
 
 def _feed_problems(settings: SiteConfig, path: Path, files: set[str]) -> list[Problem]:
@@ -384,6 +434,12 @@ def _feed_problems(settings: SiteConfig, path: Path, files: set[str]) -> list[Pr
         el.get("href", "") for el in root.iter(f"{_ATOM}link")
     ]
     problems = []
+    carried = [el.text or "" for el in root.iter("description")]
+    carried += [el.text or "" for el in root.iter(f"{_ATOM}content")]
+    carried += [el.text or "" for el in root.iter(f"{_ATOM}summary")]
+    carried += [el.text or "" for el in root.iter(f"{{{_CONTENT}}}encoded")]
+    for danger in dict.fromkeys(d for text in carried for d in _page_facts(text).dangers):
+        problems.append(Problem(path, None, f"the feed carries {danger}", _DANGER_HINT))
     for link in links:
         if not link.startswith(("http://", "https://")):
             problems.append(Problem(path, None, f"the feed has a relative link {link!r}"))
