@@ -402,3 +402,32 @@ def test_a_hand_written_redirect_that_would_leave_the_journal_is_an_error_naming
     assert code == 1
     assert "redirects.yaml:2" in err and "An address that leads to another website" in err
     assert not (site / "output").exists()
+
+
+def test_what_wordpress_exports_get_wrong_is_brought_in_and_builds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A page WordPress scheduled (`future`), a photo given from the blog's root that is
+    not in --uploads (inside a [caption] too), and two posts with the same id: every post
+    arrives, the first build succeeds, and the photos lead to the old blog."""
+    site = journal(tmp_path)
+    code, said, err = run(
+        site, "import", "wordpress", str(FIXTURES / "wordpress-mistakes.xml"), capsys=capsys
+    )
+    assert code == 0, err
+    entries = sorted(p.name for p in (site / "content/entries").glob("*.md"))
+    assert entries == ["2019-03-01-ward.md", "2019-03-02-ward-again.md"]
+    assert "2 entries, 1 pages" in said
+    assert "/?p=7 for 'Ward again': another post of the export has the same id" in said
+    page = (site / "content/pages/coming-soon.md").read_text()
+    assert "draft: true" in page and "publish_on" not in page
+    assert "pages/coming-soon.md: a page scheduled on the old blog" in said
+    ward = (site / "content/entries/2019-03-01-ward.md").read_text()
+    assert "(https://old.example/wp-content/uploads/2019/03/gone.jpg)" in ward
+    assert "(https://old.example/wp-content/uploads/2019/03/gone2.jpg)" in ward
+    assert "photo not found in --uploads: /wp-content/uploads/2019/03/gone.jpg" in said
+    assert main(["build", "--site", str(site), "--quiet"]) == 0
+    assert (site / "output/2019/03/ward-again/index.html").is_file()
+    assert "/wp-content/" not in (site / "output/2019/03/ward/index.html").read_text().replace(
+        "https://old.example/wp-content/", ""
+    )

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from markdownify import ATX, MarkdownConverter
@@ -288,9 +288,16 @@ def _images(soup: BeautifulSoup, state: _State) -> None:
         found = state.uploads.find(src)
         if found is None:
             state.missing.append(src)
-            link = soup.new_tag("a", href=src)
-            link.string = f"Photo: {alt}" if alt else "Photo"
-            image.replace_with(link)
+            words = f"Photo: {alt}" if alt else "Photo"
+            # On the old blog, where it still is: an address written from its root
+            # (/wp-content/uploads/…) would lead into the new journal, to nothing.
+            old = urljoin(state.site_url + "/", src) if state.site_url else src
+            if urlsplit(old).scheme in ("http", "https"):
+                link = soup.new_tag("a", href=old)
+                link.string = words
+                image.replace_with(link)
+            else:
+                image.replace_with(words)
             continue
         state.photos.append(found)
         image.attrs = {"src": _path(found), "alt": alt}

@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -36,6 +36,8 @@ _HELD = {
     "private": "private on the old blog",
     "password": "protected by a password on the old blog",
     "undated": "scheduled on the old blog, but without a date",
+    "page_scheduled": "a page scheduled on the old blog (a page cannot wait for a date "
+    "here: remove `draft: true` when it should be published)",
 }
 _UNDATED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 """The date of a draft never dated, when the export does not say when it was made."""
@@ -50,7 +52,9 @@ def visibility(post: Post, export: Export) -> str:
         post.date is not None and export.exported_at is not None and post.date > export.exported_at
     )
     if post.visibility == "published" and later:
-        return "scheduled"
+        return "page_scheduled" if post.kind == "page" else "scheduled"
+    if post.visibility == "scheduled" and post.kind == "page":
+        return "page_scheduled"
     return post.visibility
 
 
@@ -106,6 +110,7 @@ class Plan:
 def plan(export: Export, journal: Journal, uploads: Uploads, force: bool) -> Plan:
     config = journal.config
     report = Report()
+    export = replace(export, posts=_distinct(export.posts, report))
     report.skipped += [f"{count} {what}" for what, count in export.skipped]
     report.skipped += [f"{count} {what}" for what, count in export.dropped_comments]
     attachments = {a.id: a for a in export.attachments}
@@ -168,6 +173,31 @@ def plan(export: Export, journal: Journal, uploads: Uploads, force: bool) -> Pla
         _put(texts, report, journal, f"content/{REDIRECTS}", _redirects_text(redirects), True)
     report.authors = [f"{key} ({name})" for name, key in new_authors.items()]
     return Plan(texts, photos, {k: n for n, k in new_authors.items()}, report)
+
+
+def _distinct(posts: tuple[Post, ...], report: Report) -> tuple[Post, ...]:
+    """The posts with an id each: a post whose id an earlier one has (a damaged or merged
+    export) is brought in too, under a new id, and its query address (`/?p=ID`, which
+    leads to the first) is left out; the report says so."""
+    seen: set[str] = set()
+    kept: list[Post] = []
+    for post in posts:
+        new_id, number = post.id, 2
+        while new_id in seen:
+            new_id, number = f"{post.id}-{number}", number + 1
+        if new_id != post.id:
+            report.skipped.append(
+                f"the old address /?p={post.id} for {post.title!r}: another post of the "
+                "export has the same id (both were brought in; that address leads to the first)"
+            )
+            post = replace(
+                post,
+                id=new_id,
+                old_paths=tuple(old for old in post.old_paths if not old.startswith("/?")),
+            )
+        seen.add(new_id)
+        kept.append(post)
+    return tuple(kept)
 
 
 def _file_names(export: Export, journal: Journal) -> dict[str, str]:
