@@ -330,12 +330,15 @@ def _resolver(content_rel: str | None, links: list[str]) -> UrlTransform:
     return resolve
 
 
-_UNSAFE_IN_PATH = re.compile(r"[%\s]")
+_UNSAFE_IN_PATH = re.compile(r'[%\s"<>\\^`{|}\x00-\x1f\x7f]')
+"""What a URL may not hold as it is (RFC 3986 and CommonMark's renderer agree): letters
+beyond ASCII stay as they are, as browsers show them."""
 
 
 def escape_path(path: str) -> str:
-    """`path` with `%` and white space percent-encoded (before any `#`), so that a file name
-    with spaces stays one URL in `srcset` and in `journalgen:` links (`unquote` reverses it)."""
+    """`path` with `%`, white space and the characters a URL may not hold percent-encoded
+    (before any `#`): a file name with spaces stays one URL in `srcset` and in `journalgen:`
+    links, and `foo\\bar` becomes `foo%5Cbar` as CommonMark says (`unquote` reverses it)."""
     name, sep, fragment = path.partition("#")
     return _UNSAFE_IN_PATH.sub(lambda m: quote(m.group(0)), name) + sep + fragment
 

@@ -11,6 +11,8 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
+from html import escape as escape_html
+from html import unescape as unescape_html
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -633,8 +635,9 @@ class _Linker:
         `text` is that file's text, to find the line of a missing image."""
 
         def swap(match: re.Match[str]) -> str:
-            url, exists = self.target(match.group(1), source_rel)
-            content = unquote(match.group(1).split("#", 1)[0])
+            written = unescape_html(match.group(1))  # as the writer typed it: `a&b`
+            url, exists = self.target(written, source_rel)
+            content = unquote(written.split("#", 1)[0])
             key = lookup(content, source_rel, self.targets) if exists else None
             if key is not None and key in self.catalog.problems:
                 self.errors[self.catalog.problems[key]] = None
@@ -658,7 +661,7 @@ class _Linker:
                         "relative to this one: [the day we came home](2026-11-20-home.md).",
                     )
                 )
-            return url
+            return escape_html(url)
 
         # Only inside tags: text and code may mention `journalgen:` (nh3 leaves `"` in text).
         return self._TAG.sub(lambda tag: self._LINK.sub(swap, tag.group(0)), html)
