@@ -16,7 +16,8 @@ from journalgen.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+"""WCAG 2.1 A and AA, and axe's best practices (names unique among landmarks, one main…)."""
 
 PAGE_TYPES = {
     "home": "",

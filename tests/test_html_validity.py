@@ -65,6 +65,8 @@ WIDE = (
     "| " + " | ".join(f"column {n}" for n in range(30)) + " |\n"
     "| " + " | ".join("---" for _ in range(30)) + " |\n"
     "| " + " | ".join(f"cell {n}" for n in range(30)) + " |\n"
+    "\nA second code block and a second table, each still a separate, named part:\n\n"
+    "```\nsecond\n```\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n"
 )
 """What readers meet in a journal of technical people: wide code blocks and tables, an
 empty heading, a heading that would collide with the page's own `main`."""

@@ -5,6 +5,7 @@ page that says what a feed is; feed readers read exactly what they read before."
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from browserpages import chromium
 from journalgen.cli import main
+from journalgen.i18n import Language
 from test_guestbook import netlify_form
 from test_netlify import REPO, _headers_for, _served_with, _settings
 
@@ -68,6 +70,12 @@ def test_a_feed_opened_in_a_browser_is_a_page_saying_how_to_follow(built: Path, 
         assert page.locator("h1").inner_text() == expected.feed.title
         links = page.locator("main li a").evaluate_all("links => links.map(a => a.href)")
         assert links == [entry.link for entry in expected.entries]
+        # Each title, a space, then its date as the journal's pages write it.
+        english = Language("en")
+        assert page.locator("main li").all_inner_texts() == [
+            f"{entry.title} {english.date(dt.date(*entry.published_parsed[:3]))}"
+            for entry in expected.entries
+        ]
         how = page.locator("main p a").first
         assert how.get_attribute("href") == "/subscribe/"
         assert "feed reader" in page.locator("main").inner_text()
@@ -87,3 +95,22 @@ def test_a_feed_opened_in_a_browser_is_a_page_saying_how_to_follow(built: Path, 
         violations = [text for text in console if "Content Security Policy" in text]
         from_banner = ("Applying inline style", "Executing inline event handler")
         assert [text for text in violations if not text.startswith(from_banner)] == []
+
+
+def test_a_feed_page_is_dated_in_the_journals_language(tmp_path: Path) -> None:
+    from conftest import SiteDir
+
+    site = SiteDir(tmp_path / "journal")
+    settings = site.root / "journalgen.yaml"
+    settings.write_text(settings.read_text().replace("language: en", "language: fr"))
+    site.entry("2026-12-06-avant.md", 'title: "Avant de partir"\ndate: 2026-12-06 10:00')
+    site.entry("2026-08-15-ete.md", 'title: "L’été"\ndate: 2026-08-15 10:00')
+    site.build()
+    with _served_with(site.out, {}) as address, chromium() as browser:
+        page = browser.new_page()
+        for path in ("feed.xml", "atom.xml"):
+            page.goto(address + path)
+            assert page.locator("main li").all_inner_texts() == [
+                "Avant de partir 6 décembre 2026",
+                "L’été 15 août 2026",
+            ], path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass
 from typing import Final
 
@@ -661,6 +662,25 @@ class Language:
         """`November 22, 2026`, `22 novembre 2026`, `22. November 2026`…"""
         day = moment.date() if isinstance(moment, dt.datetime) else moment
         return _format_date(day, style, self.locale)
+
+    def date_pieces(self) -> list[list[tuple[str, str]]]:
+        """For each month, how `date` writes a day of it, as pieces: ("text", words),
+        ("day", "") and ("year", ""). The page a browser shows for a feed (feed.xsl) dates
+        its entries with them in the journal's language, where a feed's own dates are
+        English (RSS) or numbers (Atom)."""
+        found = []
+        for month in range(1, 13):
+            written = self.date(dt.date(2000, month, 28))
+            pieces: list[tuple[str, str]] = []
+            for part in re.split(r"(28|2000)", written):
+                if part == "28":
+                    pieces.append(("day", ""))
+                elif part == "2000":
+                    pieces.append(("year", ""))
+                elif part:
+                    pieces.append(("text", part))
+            found.append(pieces)
+        return found
 
     def datetime(self, moment: dt.datetime) -> str:
         return str(format_datetime(moment, format="long", tzinfo=moment.tzinfo, locale=self.locale))

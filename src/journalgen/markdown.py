@@ -283,11 +283,14 @@ def _single_tildes(html: str, text: str) -> str:
 
 
 def _headings(html: str) -> str:
-    """Headings of levels 2 to 4 get an id made from their words, unique in the page."""
+    """Headings of levels 2 to 4 get an id made from their words, unique in the page; one
+    with no words (`## ` alone) is left out, as a screen reader would announce it empty."""
     taken: set[str] = set()
 
     def with_id(match: re.Match[str]) -> str:
         words = _TAG.sub("", _FOOTNOTE_MARK.sub("", match[2]))
+        if not unescape(words).strip() and "<img" not in match[2]:
+            return ""
         made = wanted = heading_id(unescape(words))
         number = 1
         while made in taken:
@@ -385,10 +388,10 @@ def scrollable(html: str, labels: tuple[str, str]) -> str:
     focus (to scroll with the arrow keys) and is named for screen readers. Only the outer
     table of tables inside tables (old blogs' layouts) is wrapped."""
     code, table = (label.replace('"', "&quot;") for label in labels)
-    html = _PRE.sub(f'<pre tabindex="0" role="region" aria-label="{code}">', html)
+    html = _PRE.sub(f'<pre tabindex="0" role="group" aria-label="{code}">', html)
     if "<table" not in html:
         return html
-    opening = f'<div class="table-scroll" tabindex="0" role="region" aria-label="{table}">'
+    opening = f'<div class="table-scroll" tabindex="0" role="group" aria-label="{table}">'
     parts: list[str] = []
     depth = 0
     last = 0

@@ -24,14 +24,40 @@
 <p><a href="{{ url('subscribe/') | e }}">{{ t('feed_page_how') | e }}</a></p>
 <ul class="feed-items">
 <xsl:for-each select="/rss/channel/item">
-<li><a href="{link}"><xsl:value-of select="title"/></a> <small><xsl:value-of select="substring(pubDate, 6, 11)"/></small></li>
+{#- RFC 822: "Sun, 06 Dec 2026 10:00:00 +0000"; the month's English name made a number. #}
+<li><a href="{link}"><xsl:value-of select="title"/></a><xsl:text> </xsl:text><small><xsl:call-template name="date">
+<xsl:with-param name="day" select="number(substring(pubDate, 6, 2))"/>
+<xsl:with-param name="month" select="string-length(substring-before('JanFebMarAprMayJunJulAugSepOctNovDec', substring(pubDate, 9, 3))) div 3 + 1"/>
+<xsl:with-param name="year" select="substring(pubDate, 13, 4)"/>
+</xsl:call-template></small></li>
 </xsl:for-each>
 <xsl:for-each select="/atom:feed/atom:entry">
-<li><a href="{atom:link[not(@rel) or @rel='alternate'][1]/@href}"><xsl:value-of select="atom:title"/></a> <small><xsl:value-of select="substring(atom:published, 1, 10)"/></small></li>
+<li><a href="{atom:link[not(@rel) or @rel='alternate'][1]/@href}"><xsl:value-of select="atom:title"/></a><xsl:text> </xsl:text><small><xsl:call-template name="date">
+<xsl:with-param name="day" select="number(substring(atom:published, 9, 2))"/>
+<xsl:with-param name="month" select="number(substring(atom:published, 6, 2))"/>
+<xsl:with-param name="year" select="substring(atom:published, 1, 4)"/>
+</xsl:call-template></small></li>
 </xsl:for-each>
 </ul>
 </main>
 </body>
 </html>
+</xsl:template>
+{#- A date as the journal's pages write it, in its language. #}
+<xsl:template name="date">
+<xsl:param name="day"/>
+<xsl:param name="month"/>
+<xsl:param name="year"/>
+<xsl:choose>
+{%- for pieces in lang.date_pieces() %}
+<xsl:when test="$month = {{ loop.index }}">
+{%- for kind, words in pieces -%}
+{%- if kind == 'day' %}<xsl:value-of select="$day"/>
+{%- elif kind == 'year' %}<xsl:value-of select="$year"/>
+{%- else %}<xsl:text>{{ words | e }}</xsl:text>{% endif -%}
+{%- endfor -%}
+</xsl:when>
+{%- endfor %}
+</xsl:choose>
 </xsl:template>
 </xsl:stylesheet>
