@@ -1,7 +1,9 @@
-"""Property: whatever the mix of entries, drafts and not-yet-due entries leak nowhere.
+"""Property: whatever the mix of entries, pages, drafts and not-yet-due entries, nothing
+hidden leaks anywhere.
 
 Each generated entry has a unique marker word in its title, body and (sometimes) its only
-tag. After a normal build no marker of a hidden entry is in any output file (pages, feeds,
+tag; each page, in its title and body (a draft page must not reach its page, the sitemap or
+the menu). After a normal build no marker of a hidden entry is in any output file (pages, feeds,
 sitemap, manifest); every published entry's marker is on its page; previews (--drafts,
 --future) show exactly the entries they ask for.
 """
@@ -96,6 +98,32 @@ def specs(draw: st.DrawFn) -> list[Spec]:
     return result
 
 
+@dataclass(frozen=True)
+class PageSpec:
+    index: int
+    draft: bool
+    menu: bool
+
+    @property
+    def marker(self) -> str:
+        return f"zqpage{self.index}qz"
+
+    @property
+    def page(self) -> str:
+        return f"p{self.index}/index.html"
+
+    def text(self) -> str:
+        lines = ["---", f'title: "Page {self.marker}"', f"menu: {str(self.menu).lower()}"]
+        if self.draft:
+            lines.append("draft: true")
+        return "\n".join([*lines, "---", "", f"Page body with {self.marker}.", ""])
+
+
+page_specs = st.lists(st.tuples(st.booleans(), st.booleans()), max_size=3).map(
+    lambda drawn: [PageSpec(n, draft, menu) for n, (draft, menu) in enumerate(drawn)]
+)
+
+
 def everything(site: SiteDir) -> str:
     return "\n".join(data.decode("utf-8") for data in site.output_files().values())
 
@@ -107,21 +135,30 @@ def due_exactly_now(now: dt.datetime) -> list[Spec]:
 
 
 @settings(max_examples=25, deadline=None)
-@example(entries=due_exactly_now(MOMENTS[0]), now=MOMENTS[0], drafts=False, future=False)
-@example(entries=due_exactly_now(MOMENTS[1]), now=MOMENTS[1], drafts=True, future=False)
+@example(entries=due_exactly_now(MOMENTS[0]), pages=[], now=MOMENTS[0], drafts=False, future=False)
+@example(
+    entries=due_exactly_now(MOMENTS[1]),
+    pages=[PageSpec(0, True, True), PageSpec(1, False, True)],
+    now=MOMENTS[1],
+    drafts=True,
+    future=False,
+)
 @given(
     entries=specs(),
+    pages=page_specs,
     now=st.sampled_from(MOMENTS),
     drafts=st.booleans(),
     future=st.booleans(),
 )
 def test_hidden_entries_leak_nowhere_and_previews_show_what_they_ask_for(
-    entries: list[Spec], now: dt.datetime, drafts: bool, future: bool
+    entries: list[Spec], pages: list[PageSpec], now: dt.datetime, drafts: bool, future: bool
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
         site = SiteDir(Path(folder) / "journal")
         for spec in entries:
             site.write(f"content/entries/e{spec.index}.md", spec.text())
+        for page in pages:
+            site.write(f"content/pages/p{page.index}.md", page.text())
 
         site.build(now=now)
         output = everything(site)
@@ -135,6 +172,15 @@ def test_hidden_entries_leak_nowhere_and_previews_show_what_they_ask_for(
             else:
                 assert spec.marker not in output, spec
                 assert spec.page not in files, spec
+        home = site.read("index.html")
+        for page in pages:
+            if page.draft:
+                assert page.marker not in output, page
+                assert page.page not in files and f"/p{page.index}/" not in output, page
+            else:
+                assert page.marker in site.read(page.page), page
+                assert f"/p{page.index}/<" in site.read("sitemap.xml"), page
+                assert (f'href="/p{page.index}/"' in home) == page.menu, page
         months = {
             f"{spec.date:%Y/%m}/index.html" for spec in entries if not spec.draft and spec.due(now)
         }
@@ -147,3 +193,5 @@ def test_hidden_entries_leak_nowhere_and_previews_show_what_they_ask_for(
             assert (spec.marker in output) == shown, (spec, drafts, future)
             if shown:
                 assert spec.marker in site.read(spec.page), spec
+        for page in pages:
+            assert (page.marker in everything(site)) == (drafts or not page.draft), page
