@@ -105,9 +105,37 @@ def trees(
     return site, old, new
 
 
-def _fresh_copy(template: Path, tmp: Path) -> Path:
+@pytest.fixture(scope="module")
+def trees_built_twice(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
+    """As `trees`, but the journal was built twice, with one entry changed between: its
+    output and the spare the next build starts from share most of their files (hard
+    links), so a build killed now is a journal's third."""
+    tmp = tmp_path_factory.mktemp("crash-twice")
     site = tmp / "site"
-    shutil.copytree(template, site, symlinks=True)
+    _write_journal(site, "Before")
+    assert _run(site, "build", "--quiet").returncode == 0
+    first = next((site / "content/entries").glob("*-day-5.md"))
+    first.write_text(first.read_text() + "\nOne more line.\n", encoding="utf-8")
+    assert _run(site, "build", "--quiet").returncode == 0
+    spare = site / ".output.spare"
+    spared = {p.stat().st_ino for p in spare.rglob("*") if p.is_file()}
+    shared = spared & {p.stat().st_ino for p in (site / "output").rglob("*") if p.is_file()}
+    assert len(shared) > len(spared) * 0.8, "the spare should share most files with output/"
+    old = _tree(site / "output")
+    edited = tmp / "edited"
+    shutil.copytree(site, edited)
+    _write_journal(edited, "After")
+    new = _cold(tmp, edited)
+    return site, old, new
+
+
+def _fresh_copy(template: Path, tmp: Path) -> Path:
+    """A copy of `template` with its hard links kept (between output/ and the spare)."""
+    site = tmp / "site"
+    tmp.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["cp", "-a", str(template), str(site)], check=True)
     _write_journal(site, "After")
     return site
 
@@ -141,6 +169,23 @@ def test_a_build_killed_at_each_point_leaves_one_whole_build(
     assert state == ("old" if point.startswith("write") or point == "exchange" else "new")
 
 
+@pytest.mark.parametrize("point", ["write:1", "write:middle", "write:last", "exchange"])
+def test_a_third_build_killed_leaves_the_output_as_it_was(
+    trees_built_twice: tuple[Path, dict[str, bytes], dict[str, bytes]],
+    tmp_path: Path,
+    point: str,
+) -> None:
+    """The build starts from the spare, whose files are hard links to output/'s: it must
+    never write into one of them, or a kill would leave output/ changed."""
+    template, old, new = trees_built_twice
+    site = _fresh_copy(template, tmp_path)
+    point = point.replace("middle", str(len(new) // 2)).replace("last", str(len(new)))
+    done = _run(site, "build", "--quiet", kill_at=point)
+    assert done.returncode == -signal.SIGKILL, (point, done.returncode, done.stderr)
+    assert _tree(site / "output") == old, point
+    assert _check_after_kill(site, old, new, point) == "old"
+
+
 @pytest.mark.parametrize("point", ["write:2", "exchange", "exchange-half", "exchanged"])
 def test_without_renameat2_a_killed_build_leaves_no_mix_and_the_next_one_recovers(
     trees: tuple[Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path, point: str
@@ -162,23 +207,36 @@ def test_without_renameat2_a_killed_build_leaves_no_mix_and_the_next_one_recover
 
 
 def test_builds_killed_at_random_moments_leave_one_whole_build(
-    trees: tuple[Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+    trees: tuple[Path, dict[str, bytes], dict[str, bytes]],
+    trees_built_twice: tuple[Path, dict[str, bytes], dict[str, bytes]],
+    tmp_path: Path,
 ) -> None:
-    template, old, new = trees
+    """Killed at a random moment of its run (second and third builds alike), every build
+    leaves the old output or the new one. Each kill must land while the build runs (it
+    did not finish: nearly all must), and some while it was writing (its new folder
+    beside output/)."""
     chance = random.Random(20261201)
-    seen = {"old": 0, "new": 0}
-    for attempt in range(8):
+    seen = {"old": 0, "new": 0, "killed": 0, "while writing": 0}
+    timing = _fresh_copy(trees[0], tmp_path / "timing")
+    started = time.monotonic()
+    assert _run(timing, "build", "--quiet").returncode == 0
+    whole = time.monotonic() - started
+    for attempt in range(10):
+        template, old, new = trees if attempt % 2 else trees_built_twice
         site = _fresh_copy(template, tmp_path / str(attempt))
         process = subprocess.Popen(
             [sys.executable, "-m", "journalgen", "build", "--quiet", "--site", str(site)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(chance.uniform(0.05, 1.2))
+        time.sleep(chance.uniform(0.2, 0.8) * whole)
+        writing = any(p.name.startswith(".output.building-") for p in site.iterdir())
         process.kill()
-        process.wait()
+        seen["killed"] += process.wait() == -signal.SIGKILL
+        seen["while writing"] += writing
         seen[_check_after_kill(site, old, new, f"random kill {attempt}")] += 1
     print(f"random kills: {seen}")
+    assert seen["killed"] >= 8 and seen["while writing"] >= 3, seen
 
 
 def test_a_drafted_text_never_survives_a_killed_build(tmp_path: Path) -> None:
