@@ -64,6 +64,27 @@ def test_init_refuses_a_folder_that_is_not_empty(
     assert (folder / "letter.txt").read_text(encoding="utf-8") == "keep me"
 
 
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        (["--timezone", "London"], "--timezone: unknown time zone 'London'"),
+        (["--language", "xx"], "--language: unknown language 'xx'"),
+        (["--base-url", "cooper.example"], "is not a web address"),
+    ],
+)
+def test_a_mistake_in_init_writes_nothing_and_the_corrected_command_works(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str], said: str
+) -> None:
+    for folder in (tmp_path / "new", tmp_path / "empty"):
+        if folder.name == "empty":
+            folder.mkdir()
+        assert main(["init", str(folder), "--title", "Cooper", *option]) == 1
+        assert said in capsys.readouterr().err
+        assert not folder.exists() if folder.name == "new" else not any(folder.iterdir())
+        assert main(["init", str(folder), "--title", "Cooper"]) == 0
+        capsys.readouterr()
+
+
 def test_init_refuses_an_existing_journal(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -95,6 +116,7 @@ def test_new_creates_an_entry_that_parses_and_builds(
     assert front["title"] == "Round two starts Monday"
     assert front["tags"] == ["hospital"]
     assert "draft" not in front
+    assert front["author"] == yaml.safe_load((folder / "journalgen.yaml").read_text())["author"]
     out = build_cli(folder)
     day = dt.date.fromisoformat(printed.name[:10])
     page = out / f"{day:%Y/%m}" / "round-two-starts-monday" / "index.html"

@@ -434,10 +434,6 @@ def _run_init(args: argparse.Namespace) -> int:
         schedule=args.schedule,
     )
     written = scaffold.init_site(folder, answers, dt.date.today())
-    # What we wrote must be a valid site: check it now, not at build time. The password
-    # itself is set later, outside the folder (see the note printed below).
-    settings_path = folder / config.CONFIG_NAME
-    config.parse(settings_path.read_text(encoding="utf-8"), settings_path, "check:only")
     print(f"Created a new journal in {folder} ({len(written)} files).")
     print("Next steps:")
     print(f"  cd {folder}")
@@ -487,7 +483,12 @@ def _run_new(args: argparse.Namespace) -> int:
     else:
         when = dt.datetime.now(settings.zone).replace(second=0, microsecond=0)
     path = scaffold.new_entry(
-        site_dir, args.title, when, author=args.author, tags=tuple(args.tags), draft=args.draft
+        site_dir,
+        args.title,
+        when,
+        author=args.author or settings.default_author,
+        tags=tuple(args.tags),
+        draft=args.draft,
     )
     print(path)
     return EXIT_OK

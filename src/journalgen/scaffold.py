@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
+from journalgen import config as config_module
 from journalgen import files
 from journalgen.config import CONFIG_NAME, SiteConfig
 from journalgen.errors import JournalError, Problem
@@ -142,11 +145,50 @@ def init_site(folder: Path, answers: SiteAnswers, today: dt.date) -> list[Path]:
             hint="Choose --privacy private (not listed by search engines), or publish on "
             "Netlify (--host netlify), whose paid plans can.",
         )
-    for rel, data in made.items():
-        files.write_whole(folder / rel, data)
-    written = hosts.write(folder, hosts.journal_files(answers.host, schedule=answers.schedule))
-    (folder / "static").mkdir(exist_ok=True)
+    # The settings must be valid before anything is written (a mistyped time zone): a
+    # failed init leaves nothing behind, so the same command, corrected, just works. The
+    # password itself is set later, outside the folder.
+    try:
+        config_module.parse(
+            made["journalgen.yaml"].decode("utf-8"), folder / CONFIG_NAME, "check:only"
+        )
+    except JournalError as err:
+        raise JournalError([_as_option(problem) for problem in err.problems]) from None
+    existed = folder.exists()
+    try:
+        for rel, data in made.items():
+            files.write_whole(folder / rel, data)
+        host_files = hosts.journal_files(answers.host, schedule=answers.schedule)
+        written = hosts.write(folder, host_files)
+        (folder / "static").mkdir(exist_ok=True)
+    except BaseException:
+        _undo(folder, existed)
+        raise
     return [folder / rel for rel in (*made, *written.changed)]
+
+
+_OPTIONS = {"timezone": "--timezone", "base_url": "--base-url", "language": "--language"}
+
+
+def _as_option(problem: Problem) -> Problem:
+    """A problem of the settings init was about to write, as one with the option given
+    (no file was written, so none is named)."""
+    found = re.match(r"`(\w+)`: (.*)", problem.message, re.DOTALL)
+    if found is None or found.group(1) not in _OPTIONS:
+        return Problem(None, None, problem.message, problem.hint)
+    return Problem(None, None, f"{_OPTIONS[found.group(1)]}: {found.group(2)}", problem.hint)
+
+
+def _undo(folder: Path, existed: bool) -> None:
+    """Remove what a failed init wrote: the folder it made, or what it put in an empty one."""
+    if not existed:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    for item in folder.iterdir():
+        if item.is_dir() and not item.is_symlink():
+            shutil.rmtree(item, ignore_errors=True)
+        else:
+            item.unlink(missing_ok=True)
 
 
 def new_entry(
