@@ -92,3 +92,40 @@ def test_init_keeps_a_new_journal_private_unless_told(tmp_path: Path) -> None:
     assert "privacy: private" in (tmp_path / "quiet" / "journalgen.yaml").read_text()
     assert main(["init", str(tmp_path / "open"), "--privacy", "public"]) == 0
     assert "privacy: public" in (tmp_path / "open" / "journalgen.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("privacy", "setting", "entry_shares", "farewell_shares"),
+    [
+        ("public", "", True, False),
+        ("private", "", False, False),
+        ("password", "", False, False),
+        ("private", "share_links: true\n", True, True),
+        ("public", "share_links: false\n", False, False),
+    ],
+)
+def test_share_links_only_where_the_journal_is_public_or_the_settings_ask(
+    site: SiteDir,
+    monkeypatch: pytest.MonkeyPatch,
+    privacy: str,
+    setting: str,
+    entry_shares: bool,
+    farewell_shares: bool,
+) -> None:
+    """A private journal, a password one and a farewell post carry no links to Facebook
+    or X; every page's footer leads to the page that says how to follow."""
+    monkeypatch.setenv("JOURNALGEN_PASSWORD", "family:a-long-phrase")
+    settings = site.root / "journalgen.yaml"
+    text = settings.read_text().replace("privacy: public", f"privacy: {privacy}")
+    settings.write_text(text + setting)
+    site.entry("2026-11-01-news.md", 'title: "News"')
+    site.entry("2026-11-02-goodbye.md", 'title: "Goodbye"\nkind: farewell')
+    site.build()
+    for page, shares in (
+        ("2026/11/news/index.html", entry_shares),
+        ("2026/11/goodbye/index.html", farewell_shares),
+    ):
+        html = site.read(page)
+        assert ("facebook.com" in html) == shares, page
+        assert ("x.com/intent" in html) == shares, page
+        assert 'href="/subscribe/">Follow this journal by email' in html

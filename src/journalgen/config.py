@@ -154,6 +154,15 @@ class SiteConfig:
     allow_unsafe_html: bool = False
     """Keep the HTML written in entries and pages as it is, scripts included (sanitize.py
     removes everything that could run unless this is set)."""
+    share_links: bool | None = None
+    """Links to share an entry (email, WhatsApp, Facebook, X) under it: None (the default)
+    shows them on a public journal's entries, never on a private one's or on a farewell."""
+
+    def shares(self, kind: str) -> bool:
+        """Whether an entry of `kind` shows share links."""
+        if self.share_links is not None:
+            return self.share_links
+        return self.is_public and kind != "farewell"
 
     @property
     def is_public(self) -> bool:
@@ -193,6 +202,7 @@ KNOWN_KEYS = (
     "photos",
     "email",
     "allow_unsafe_html",
+    "share_links",
 )
 
 PASSWORD_VARIABLE = "JOURNALGEN_PASSWORD"
@@ -263,6 +273,7 @@ def parse(text: str, path: Path, password_variable: str | None = None) -> SiteCo
         email=_email(fields, text, path, guestbook),
         photos=_photos(fields, text, path),
         allow_unsafe_html=fields.boolean("allow_unsafe_html", False),
+        share_links=fields.boolean("share_links") if fields.has("share_links") else None,
     )
 
 
