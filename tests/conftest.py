@@ -67,6 +67,7 @@ class SiteDir:
         future: bool = False,
         force: bool = False,
         now: dt.datetime = NOW,
+        strict: bool = False,
     ) -> BuildReport:
         return build(
             BuildOptions(
@@ -75,6 +76,7 @@ class SiteDir:
                 selection=Selection(drafts=drafts, future=future),
                 force=force,
                 now=now,
+                strict=strict,
             )
         )
 

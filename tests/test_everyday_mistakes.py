@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SiteDir
+from journalgen.errors import JournalError
+
 SECRET = "PRIVATE-THOUGHTS-NOBODY-SHOULD-READ"
 
 
@@ -174,7 +177,7 @@ def test_starter_texts_and_the_example_address_are_named_until_changed(tmp_path:
     assert done.returncode == 0
     for expected in (
         "welcome.md:12: this is journalgen's starter text",
-        "round-two.md:7: this is journalgen's starter text",
+        "round-two.md:8: this is journalgen's starter text",
         "content/pages/about.md:5: this is journalgen's starter text",
         "journalgen.yaml:4: base_url is still the example address https://example.netlify.app/",
     ):
@@ -244,3 +247,34 @@ def test_journalgen_links_in_code_are_left_as_written(journal: Path) -> None:
     assert "<code>journalgen:</code>" in page and "journalgen:photos/x.jpg" in page
     assert 'href="journalgen:about.md"' in page or "href=&quot;journalgen:about.md" in page
     assert "journalgen:rocks" in page and "a, journalgen:x" in page
+
+
+def test_text_pasted_from_word_reads_as_it_was_written(site: SiteDir) -> None:
+    """Word's manual line break is a line break; a tab-indented sign-off (which Markdown
+    makes a code box) is named with its line; "Dear everyone," is not the summary; and an
+    entry shown whole on the home page offers no "Continue reading"."""
+    site.entry(
+        "2026-11-01-word.md",
+        'title: "From Word"',
+        "Dear everyone,\n\nCooper came home today after six long weeks on the ward, and slept"
+        " in his own bed.\n\n\tLove, Jenny\n\nPS. The nurses sang.\x0bThe porters clapped.\n",
+    )
+    site.entry("2026-11-02-short.md", 'title: "Short"', "Just a line to say we are fine.\n")
+    report = site.build()
+    page = site.read("2026/11/word/index.html")
+    assert "The nurses sang.<br>\nThe porters clapped." in page
+    indented = [w for w in report.warnings if "tab or four spaces" in w.message]
+    assert [(w.path.name if w.path else "", w.line) for w in indented] == [
+        ("2026-11-01-word.md", 9)
+    ]
+    home = site.read("index.html")
+    word = home[home.index("From Word") :]
+    assert word.index("Cooper came home today") < word.index("</article>")
+    assert "Dear everyone" not in word[: word.index("</article>")]
+    assert "Continue reading<span" in word[: word.index("</article>")]
+    short = home[home.index(">Short<") :]
+    assert "Continue reading" not in short[: short.index("</article>")]
+    feed = site.read("feed.xml")
+    assert "Cooper came home today" in feed
+    with pytest.raises(JournalError):
+        site.build(strict=True)

@@ -89,6 +89,10 @@ class Entry:
     """Site URL of a mid-size processed photo for link previews (Open Graph): the cover,
     else the first photo of the entry."""
     share_image_alt: str = ""
+    more: bool = True
+    """The entry holds more than its summary shows (a list offers "Continue reading")."""
+    notes: tuple[Problem, ...] = ()
+    """Warnings about how it is written (an indented line become a code block)."""
     path: str = field(init=False, default="")
     """The folder of its page in the built site, e.g. `2026/11/round-two/` (made from its
     date and slug; pages ask for it so often that it is made once)."""
@@ -118,6 +122,8 @@ class Page:
     """Listed in the navigation."""
     order: int
     """Position in the navigation (smaller first; then by title)."""
+    notes: tuple[Problem, ...] = ()
+    """Warnings about how it is written (an indented line become a code block)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +291,8 @@ def parse_entry(source: Source, config: SiteConfig, renderer: MarkdownRenderer) 
         cover_alt=fields.text("cover_alt", "") or "",
         series=fields.text("series"),
         undated=undated,
+        more=more_to_read(body_html, summary),
+        notes=_notes(source, front, rendered),
     )
 
 
@@ -334,7 +342,36 @@ def parse_page(source: Source, config: SiteConfig, renderer: MarkdownRenderer) -
         updated=fields.moment("updated", config.zone),
         menu=fields.boolean("menu", True),
         order=fields.integer("order", 100, minimum=-1000),
+        notes=_notes(source, front, rendered),
     )
+
+
+def _notes(source: Source, front: FrontMatter, rendered: Rendered) -> tuple[Problem, ...]:
+    return tuple(
+        Problem(
+            source.path,
+            front.body_line + line - 1,
+            "this line starts with a tab or four spaces, so it shows as a grey code box "
+            "that scrolls sideways (text pasted from a word processor often does)",
+            "Remove the spaces or tab at the start of the line. If it really is code, put a "
+            "line of three backticks (```) before and after it.",
+        )
+        for line in rendered.indented_code
+    )
+
+
+_MEDIA = re.compile(r"<(?:img|picture|video|audio|table|figure|iframe)\b")
+
+
+def more_to_read(body_html: str, summary_html: str) -> bool:
+    """Whether the entry holds more than its summary: a few more words (a greeting, a
+    signature) or a photo or table the summary does not show."""
+    extra_words = len(_words(body_html)) - len(_words(summary_html))
+    return extra_words >= 8 or len(_MEDIA.findall(body_html)) > len(_MEDIA.findall(summary_html))
+
+
+def _words(html: str) -> list[str]:
+    return re.sub(r"<[^>]*>", " ", html).split()
 
 
 def _with_gallery(

@@ -98,6 +98,9 @@ class Rendered:
     """Line (within the text) where blocks nest deeper than `MAX_NESTING`, if they do."""
     local_paths: tuple[tuple[int, str], ...] = ()
     """Links and images pointing at the writer's own computer: (line in the text, path)."""
+    indented_code: tuple[int, ...] = ()
+    """Lines (within the text) where an indented line became a code block: pasted from a
+    word processor with a tab or four spaces, it shows as a grey box that scrolls sideways."""
 
 
 class MarkdownRenderer:
@@ -141,7 +144,7 @@ class MarkdownRenderer:
         text, local = typed_paths(text, code_lines)
         shape = _Shape(self._html(text), text)
         if shape.too_deep_at is not None:
-            return Rendered("", "", (), shape.too_deep_at, local)
+            return Rendered("", "", (), shape.too_deep_at, local, shape.indented)
         links: list[str] = []
         resolve = _resolver(content_rel, links)
         clean = (lambda html: html) if raw_html else sanitize.clean
@@ -153,7 +156,7 @@ class MarkdownRenderer:
         summary = ""
         if shape.summary is not None:
             summary = rewrite_urls(_for_listing(safe(shape.summary)), resolve)
-        return Rendered(body, summary, tuple(dict.fromkeys(links)), None, local)
+        return Rendered(body, summary, tuple(dict.fromkeys(links)), None, local, shape.indented)
 
     def render_inline(self, text: str) -> str:
         """A one-line summary written in front matter."""
@@ -227,7 +230,9 @@ class _Shape:
             html = _single_tildes(html, text)
         self.too_deep_at: int | None = None
         self.summary: str | None = None
-        first: tuple[int, int] | None = None
+        lines = text.split("\n")
+        indented: list[int] = []
+        paragraphs: list[tuple[int, int]] = []  # the first top-level ones
         open_until: list[tuple[int, int]] = []  # where each enclosing list or quote ends
         for found in _POSITIONED.finditer(html):
             start = (int(found["a"]), int(found["b"]))
@@ -239,14 +244,20 @@ class _Shape:
                 if len(open_until) >= MAX_NESTING - 2:
                     self.too_deep_at = start[0]
                     break
-            elif tag == "p" and first is None and not open_until:
+            elif tag == "p" and len(paragraphs) < 2 and not open_until:
                 end = html.find("</p>", found.end())
-                first = (found.start(), len(html) if end < 0 else end + len("</p>\n"))
+                paragraphs.append((found.start(), len(html) if end < 0 else end + len("</p>\n")))
+            elif tag == "pre" and not _fenced(lines, start):
+                indented.append(start[0])
+        self.indented = tuple(indented)
         more = _MORE_LINE.search(html)
         if more is not None:
             self.summary = self._finish(html[: more.start()])
-        elif first is not None:
-            self.summary = self._finish(html[first[0] : first[1]])
+        elif paragraphs:
+            # A greeting ("Dear everyone,") says nothing of the entry: the next one does.
+            if len(paragraphs) > 1 and is_greeting(_TAG.sub("", html[slice(*paragraphs[0])])):
+                paragraphs.pop(0)
+            self.summary = self._finish(html[slice(*paragraphs[0])])
         self.html = self._finish(html)
 
     @staticmethod
@@ -265,6 +276,29 @@ class _Shape:
                 'class="footnote-backref">\u21a9', 'class="footnote-backref">\u21a9\ufe0e'
             )
         return html
+
+
+def _fenced(lines: list[str], start: tuple[int, int]) -> bool:
+    """The code block at `start` (line, column; 1-based) opens with ``` or ~~~, as code
+    written on purpose does; else its lines were merely indented."""
+    line = lines[start[0] - 1] if 0 < start[0] <= len(lines) else ""
+    return (
+        line.encode()[start[1] - 1 :].decode(errors="ignore").lstrip(" ").startswith(("```", "~~~"))
+    )
+
+
+_GREETING = re.compile(
+    r"(?:dear|hi|hello|hey|dearest|bonjour|salut|coucou|chers?|ch[èe]res?|liebe[rs]?|hallo"
+    r"|hola|querid[oa]s?)\b[^.?!]*[,:!]?|[^.?!]{0,60}[,:]",
+    re.IGNORECASE,
+)
+
+
+def is_greeting(paragraph: str) -> bool:
+    """A paragraph that only greets the readers: "Dear everyone,", "Hi all!", "Chers
+    amis :" (a few words, ending as a salutation does)."""
+    words = unescape(paragraph).split()
+    return 0 < len(words) <= 6 and _GREETING.fullmatch(" ".join(words)) is not None
 
 
 def _single_tildes(html: str, text: str) -> str:

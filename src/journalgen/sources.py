@@ -473,6 +473,9 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 """Characters that XML (so feeds) cannot carry and HTML forbids: word processors paste
 some (U+000B is Word's manual line break, U+000C a page break), terminals others (ESC)."""
 _AS_LINE_BREAK = {"\x0b", "\x0c", "\x85"}
+_BREAKS = {"\x0b": "  \n", "\x85": "  \n", "\x0c": "\n\n"}
+"""Word's manual line break (and the old "next line") as a line break Markdown keeps (two
+spaces at the end of a line); a page break as a new paragraph."""
 
 
 def without_controls(text: str) -> str:
@@ -490,7 +493,7 @@ def clean(text: str, path: Path, digest: str) -> tuple[str, str, tuple[Problem, 
     line = text.count("\n", 0, found.start()) + 1
     count = len(_CONTROL.findall(text))
     first = found.group()
-    cleaned = _CONTROL.sub(lambda m: "\n" if m.group() in _AS_LINE_BREAK else "", text)
+    cleaned = _CONTROL.sub(lambda m: _BREAKS.get(m.group(), ""), text)
     what = "a control character" if count == 1 else f"{count} control characters"
     warning = Problem(
         path,
