@@ -18,7 +18,14 @@ from journalgen.build import BuildOptions, build
 from journalgen.cli import main
 from journalgen.errors import JournalError
 from journalgen.site import Selection
-from photofixtures import MARKER, gps_problems, halves, phone_jpeg, png_with_metadata
+from photofixtures import (
+    MARKER,
+    gps_problems,
+    halves,
+    phone_heic,
+    phone_jpeg,
+    png_with_metadata,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -373,3 +380,43 @@ def test_the_memorial_photo_is_processed_too(site: SiteDir) -> None:
     assert re.fullmatch(r"https://journal\.example\.org/photos/nan-960\.\w{10}\.jpg", og[1])
     assert "photos/nan.jpg" not in site.output_files()
     assert gps_problems(site.out) == []
+
+
+def test_an_iphone_heic_photo_is_published_like_a_jpeg(site: SiteDir) -> None:
+    """HEIC, an iPhone's default: read (pillow-heif), turned upright, published as JPEG and
+    WebP that every browser shows, with no location or other metadata."""
+    heic = phone_heic(site.root / "content/photos/IMG_0042.HEIC")
+    assert heic.read_bytes()[4:12] == b"ftypheic"
+    photo_entry(site, "From the phone.\n\n![Finn laughing](../photos/IMG_0042.HEIC)\n")
+    site.build()
+    published = images(site)
+    assert published and all(rel.endswith((".jpg", ".webp")) for rel in published)
+    assert not [rel for rel in site.output_files() if rel.lower().endswith((".heic", ".heif"))]
+    for rel, image in published.items():
+        width, height = image.size
+        assert height == 2 * width, f"{rel} is {image.size}: not turned upright"
+        assert not image.getexif(), f"{rel} has EXIF"
+    assert gps_problems(site.out) == []
+    page = site.read("2026/11/photos/index.html")
+    assert 'alt="Finn laughing"' in page and ".jpg" in page
+
+
+def test_a_phone_photo_name_with_spaces_works_in_a_gallery_and_a_wrong_one_is_an_error(
+    site: SiteDir,
+) -> None:
+    """WhatsApp names photos `WhatsApp Image 2026-11-01 at 10.00.00.jpeg`: a gallery line
+    written without `<…>` still means the whole name. A gallery photo that is not there is
+    an error naming the line and the closest photo, never an image of nothing."""
+    phone_jpeg(site.root / "content/photos/WhatsApp Image 2026-11-01 at 10.00.00.jpeg")
+    block = "```gallery\n../photos/WhatsApp Image 2026-11-01 at 10.00.00.jpeg Finn on the swing\n"
+    photo_entry(site, "At the park.\n\n" + block + "```\n")
+    site.build()
+    page = site.read("2026/11/photos/index.html")
+    assert 'alt="Finn on the swing"' in page and 'src="/photos/WhatsApp' not in page
+    photo_entry(site, "At the park.\n\n" + block + "../photos/WhatsApp Image 2026-11-02\n```\n")
+    with pytest.raises(JournalError) as caught:
+        site.build()
+    problem = caught.value.problems[0]
+    assert problem.line == 9, problem
+    assert "photos/WhatsApp Image 2026-11-02 is not in content/" in problem.message
+    assert "WhatsApp Image 2026-11-01 at 10.00.00.jpeg" in problem.hint

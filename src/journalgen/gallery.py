@@ -31,7 +31,11 @@ FENCE_INFO = "gallery"
 GALLERY_CLASS = "gallery-photo"
 """The class of each `<img>` of a gallery (photos.py gives them smaller `sizes`)."""
 
-_LINE = re.compile(r"^\s*(?:<(?P<bracketed>[^>]+)>|(?P<plain>\S+))(?:\s+(?P<alt>.*?))?\s*$")
+_LINE = re.compile(
+    r"^\s*(?:(?P<before>[^\s<]*)<(?P<bracketed>[^>]+)>(?P<after>\S*)|(?P<plain>\S+))"
+    r"(?:\s+(?P<alt>.*?))?\s*$"
+)
+"""A path (with spaces between `<` and `>`: `../photos/<ice cream.jpg>`), then the words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,11 @@ class GalleryItem:
     """What it shows (empty when the author wrote nothing: a build warning)."""
 
 
+_PICTURE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|heic|heif|svg)(?=\s|$)", re.IGNORECASE)
+"""Where a photo's name ends: a phone's names have spaces (`WhatsApp Image 2026-11-01 at
+10.00.00.jpeg`), and a line written without `<…>` still means the whole name."""
+
+
 def parse_lines(text: str) -> list[GalleryItem]:
     """The photos of a gallery block, one per non-empty line."""
     items: list[GalleryItem] = []
@@ -51,8 +60,18 @@ def parse_lines(text: str) -> list[GalleryItem]:
         match = _LINE.match(line)
         if match is None:
             continue
-        path = match.group("bracketed") or match.group("plain") or ""
-        items.append(GalleryItem(path.strip(), " ".join((match.group("alt") or "").split())))
+        if match.group("bracketed"):
+            path = match.group("before") + match.group("bracketed") + match.group("after")
+        else:
+            path = match.group("plain") or ""
+        alt = match.group("alt") or ""
+        named = _PICTURE.search(line)
+        if match.group("plain") and _PICTURE.search(path) is None:
+            # No photo's ending after the first word: the name goes on to the first ending,
+            # or (none at all) is the whole line, so a mistake names the whole name.
+            end = named.end() if named is not None else len(line)
+            path, alt = line[:end].strip(), line[end:]
+        items.append(GalleryItem(path.strip(), " ".join(alt.split())))
     return items
 
 

@@ -29,6 +29,7 @@ Limits, so that a strange file cannot hang a build or exhaust memory:
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -181,6 +182,8 @@ class _opened:
             if self.quiet:
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             try:
+                if _is_heif(self.data):
+                    _read_heif()
                 self.image = Image.open(io.BytesIO(self.data))
             except Image.DecompressionBombError as err:
                 raise _too_large(self.path, None) from err
@@ -188,8 +191,8 @@ class _opened:
                 raise JournalError.at(
                     self.path,
                     "this is not an image journalgen can read (or the file is damaged)",
-                    hint="Use JPEG, PNG, GIF or WebP. A phone's HEIC photo can be exported "
-                    "as JPEG ('Most compatible' in the iPhone's camera settings).",
+                    hint="Use a photo as your phone or camera saved it (JPEG, HEIC, PNG, "
+                    "GIF or WebP), or save it again as a JPEG.",
                 ) from err
             except Exception as err:
                 raise _damaged(self.path, err) from err
@@ -199,6 +202,23 @@ class _opened:
     def __exit__(self, *exc: object) -> None:
         if self.image is not None:
             self.image.close()
+
+
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
+
+
+def _is_heif(data: bytes) -> bool:
+    """An iPhone's HEIC photo (or another HEIF file), by its first box, whatever its name."""
+    return data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS
+
+
+@functools.cache
+def _read_heif() -> None:
+    """Teach Pillow to open HEIF photos (pillow-heif, which bundles libheif: no system
+    library needed). Once per process; only when a journal has such a photo."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
 
 
 def _check_size(image: Image.Image, path: Path) -> None:

@@ -640,7 +640,7 @@ class _Linker:
         """`report` is the file to name in warnings (None: already warned for this text);
         `text` is that file's text, to find the line of a missing image."""
 
-        def swap(match: re.Match[str]) -> str:
+        def swap(match: re.Match[str], displayed: bool) -> str:
             written = unescape_html(match.group(1))  # as the writer typed it: `a&b`
             url, exists = self.target(written, source_rel)
             content = unquote(written.split("#", 1)[0])
@@ -649,7 +649,7 @@ class _Linker:
                 self.errors[self.catalog.problems[key]] = None
             elif key is not None and key in self.catalog.photos:
                 self.used[key] = self.catalog.photos[key]
-            if not exists and report is not None and is_image(content):
+            if not exists and report is not None and (displayed or is_image(content)):
                 self._missing(content, report, text, source_rel, "the image")
             elif not exists and report is not None:
                 near = self._near_miss(content, fuzzy=False)
@@ -669,8 +669,20 @@ class _Linker:
                 )
             return escape_html(url)
 
+        def in_tag(tag: re.Match[str]) -> str:
+            written = tag.group(0)
+            return self._LINK.sub(
+                lambda link: swap(link, _SHOWN.search(written, 0, link.start()) is not None),
+                written,
+            )
+
         # Only inside tags: text and code may mention `journalgen:` (nh3 leaves `"` in text).
-        return self._TAG.sub(lambda tag: self._LINK.sub(swap, tag.group(0)), html)
+        return self._TAG.sub(in_tag, html)
+
+
+_SHOWN = re.compile(r"""\s(?:src|srcset|poster)=["']?$""")
+"""The attribute a link stands in shows the file in the page (a picture, a video's
+poster): one that is missing is an error, whatever its name ends with."""
 
 
 def _plain_name(path: str) -> str:
