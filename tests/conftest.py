@@ -169,3 +169,27 @@ def every_redirects_file_a_test_wrote(
     files = [p for p in files if "static" not in p.parent.name]
     wrong = off_site_rules(files) if files else []
     assert not wrong, "\n".join(wrong[:20])
+
+
+def written_by_the_family(
+    journal: Path, address: str = "https://cooper-journal.netlify.app/"
+) -> Path:
+    """A journal `journalgen init` made, as a family has it before the first publish:
+    their own words instead of the starter text, and their site's address."""
+    settings = journal / "journalgen.yaml"
+    lines = settings.read_text(encoding="utf-8").splitlines(keepends=True)
+    settings.write_text(
+        "".join(f"base_url: {address}\n" if x.startswith("base_url:") else x for x in lines),
+        encoding="utf-8",
+    )
+    for entry in (journal / "content/entries").glob("*-welcome.md"):
+        entry.write_text(
+            '---\ntitle: "Welcome"\n---\n\nWe started this journal today, to keep everyone '
+            "up to date without forty phone calls.\n",
+            encoding="utf-8",
+        )
+    (journal / "content/pages/about.md").write_text(
+        '---\ntitle: "About"\n---\n\nCooper is five, loves dinosaurs and hates porridge.\n',
+        encoding="utf-8",
+    )
+    return journal

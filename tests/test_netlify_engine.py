@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import written_by_the_family
 from journalgen.cli import main
 from journalgen.publishing import headers, vendor
 
@@ -97,6 +98,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     tmp = tmp_path_factory.mktemp("netlify")
     made = tmp / "made"
     assert main(["init", str(made), "--title", "Cooper's journal"]) == 0
+    written_by_the_family(made)
     # The old addresses an imported blog leaves (journalgen import writes this file).
     welcome = next((made / "content/entries").glob("*welcome.md")).name
     (made / "content/redirects.yaml").write_text(
@@ -331,3 +333,20 @@ def test_netlify_sends_an_imported_blogs_old_addresses_on(built: Built, served: 
     assert status == 302 and urllib.parse.urlsplit(location).path == "/"
     assert _get(served + "guestbook/")[1].get("x-family-rule") == "kept"
     assert "content-security-policy" in _get(served + "guestbook/")[1]
+
+
+def test_netlify_does_not_publish_a_build_the_gate_refuses(built: Built, tmp_path: Path) -> None:
+    """The build command `init` writes ends with deploy-check: a broken link (any warning,
+    as `build --strict` says) fails the deploy, so Netlify keeps the site it has."""
+    journal = tmp_path / "journal"
+    shutil.copytree(built.journal, journal, ignore=shutil.ignore_patterns(".netlify"))
+    entry = next((journal / "content" / "entries").glob("*welcome.md"))
+    entry.write_text(
+        entry.read_text(encoding="utf-8") + "\nSee [the photos](2026-01-01-nothing.md).\n",
+        encoding="utf-8",
+    )
+    done = _netlify_build(journal, built.env, built.node)
+    assert done.returncode != 0, done.stdout
+    said = done.stdout + done.stderr
+    assert "journalgen deploy-check" in said
+    assert "links to entries/2026-01-01-nothing.md, which is not in content/" in said

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import http.server
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -23,7 +24,7 @@ import pytest
 import yaml
 
 from browserpages import served
-from conftest import SiteDir
+from conftest import SiteDir, written_by_the_family
 from journalgen import __version__
 from journalgen.cli import main
 from journalgen.publishing import headers, hosts, vendor
@@ -357,7 +358,9 @@ def test_a_github_pages_journal_builds_as_its_workflow_says(tmp_path: Path) -> N
     """The workflow `init --host github-pages` writes: its shell steps run here, in order, in
     a fresh virtual environment (GitHub's own actions — checkout, setup-python, cache,
     upload and deploy — are GitHub's to run)."""
-    journal = _init(tmp_path / "j", "--host", "github-pages")
+    journal = written_by_the_family(
+        _init(tmp_path / "j", "--host", "github-pages"), "https://cooper.github.io/journal/"
+    )
     assert not (journal / "netlify.toml").exists()
     settings = yaml.safe_load((journal / "journalgen.yaml").read_text())
     assert settings["guestbook"]["provider"] == "none"  # no forms on GitHub Pages
@@ -438,3 +441,32 @@ def test_github_pages_builds_on_schedule_only_once_an_entry_is_due(tmp_path: Pat
             assert done.returncode == 0, done.stdout + done.stderr
             assert outputs.read_text() == f"due={expected}\n", moment
     assert handler.calls == []  # no hook on GitHub Pages: the workflow builds itself
+
+
+def test_the_github_workflow_stops_at_the_gate(tmp_path: Path) -> None:
+    """A journal whose build has a problem: the workflow's gate step fails before anything
+    is prepared for GitHub Pages to publish."""
+    journal = written_by_the_family(
+        _init(tmp_path / "j", "--host", "github-pages"), "https://cooper.github.io/journal/"
+    )
+    entry = next((journal / "content/entries").glob("*welcome.md"))
+    entry.write_text(entry.read_text() + "\n![Finn](../photos/missing-too.jpg)\n")
+    workflow = yaml.safe_load((journal / hosts.PAGES_WORKFLOW).read_text())
+    steps = [s["run"] for s in workflow["jobs"]["build"]["steps"] if "run" in s]
+    gate = steps.index("python -m journalgen deploy-check")
+    assert gate < next(i for i, run in enumerate(steps) if ".pages" in run)
+    entry.write_text(entry.read_text().replace("![Finn](../photos/missing-too.jpg)", ""))
+    entry.write_text(entry.read_text() + "\nSee [the photos](2026-01-01-nothing.md).\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    for run in steps[steps.index("python -m journalgen build") : gate + 1]:
+        done = subprocess.run(
+            run.replace("python ", f"{sys.executable} ", 1),
+            shell=True,
+            cwd=journal,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+    assert done.returncode == 1, done.stderr
+    assert "links to entries/2026-01-01-nothing.md" in done.stderr
+    assert not (journal / ".pages").exists()

@@ -152,7 +152,8 @@ def _not_as_built(site_dir: Path, out_dir: Path, files: set[str]) -> list[Proble
     digests its record keeps outside the output folder (in .cache/journalgen/), so neither
     a file changed in place (its size and time kept) nor one added together with its name
     in the output's own list of files passes."""
-    written = record.load(site_dir, out_dir).outputs
+    last = record.load(site_dir, out_dir)
+    written = last.outputs
     if not written:
         return [
             Problem(
@@ -195,6 +196,8 @@ def _not_as_built(site_dir: Path, out_dir: Path, files: set[str]) -> list[Proble
         Problem(out_dir / rel, None, "the last build wrote this file, but it is missing")
         for rel in sorted(written.keys() - files)
     ]
+    # Every warning of the build is a problem here, as `journalgen build --strict` says.
+    problems += list(last.summary.warnings) if last.summary is not None else []
     return problems
 
 

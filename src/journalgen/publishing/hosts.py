@@ -22,6 +22,9 @@ PYTHON_VERSION = "3.11"
 """The Python the build machines use (the pins in vendor/pins.txt were tested with it)."""
 INSTALL = "python3 -m pip install --require-hashes --only-binary=:all: -r requirements.txt"
 BUILD = "python3 -m journalgen build"
+GATE = "python3 -m journalgen deploy-check"
+"""Run after every build on the host: a build with a problem (a broken link, a draft's
+words, any warning) is never published."""
 CRON = "7 * * * *"
 """Every hour, at 7 minutes past (the top of the hour is the busiest time for schedulers)."""
 
@@ -39,7 +42,7 @@ def _fill(name: str, **values: str) -> bytes:
     return Template(text).substitute(values).encode("utf-8")
 
 
-def netlify_toml(build_command: str = f"{INSTALL} && {BUILD}") -> bytes:
+def netlify_toml(build_command: str = f"{INSTALL} && {BUILD} && {GATE}") -> bytes:
     return _fill(
         "netlify.toml",
         build_command=build_command,
@@ -72,6 +75,7 @@ def journal_files(host: Host, *, schedule: bool) -> dict[str, bytes]:
             python_version=PYTHON_VERSION,
             install_command=INSTALL.replace("python3", "python"),
             build_only=BUILD.replace("python3", "python"),
+            gate=GATE.replace("python3", "python"),
         )
         made[TRIGGER_SCRIPT] = trigger_source
     return made
