@@ -1,9 +1,11 @@
 """One writer at a time: every command that writes a journal or its output holds this
 lock while it does.
 
-The lock is the operating system's (`flock`) on `.journalgen/lock` in the journal, so a
-process that is killed gives it up at once: nothing stale is ever left to clear. The file
-also says who holds it, so a second command can tell the person which one it waits for.
+The lock is the operating system's, through `filelock` (`flock` on Linux and macOS, the
+file locking of Windows) on `.journalgen/lock` in the journal, so a process that is killed
+gives it up at once: nothing stale is ever left to clear. Beside it, `.journalgen/holder`
+says who holds it (the lock file itself cannot be read while it is locked on Windows), so a
+second command can tell the person which one it waits for.
 """
 
 from __future__ import annotations
@@ -17,9 +19,13 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
+from journalgen import files
 from journalgen.errors import JournalError
 
 LOCK_FILE = Path(".journalgen") / "lock"
+HOLDER_FILE = Path(".journalgen") / "holder"
 WAIT_SECONDS = 600.0
 """How long a command waits for another to finish before giving up with a message."""
 
@@ -38,70 +44,58 @@ def held(
 ) -> Iterator[None]:
     """Hold the journal's lock for `command` (e.g. "journalgen build"), waiting up to
     `wait` seconds for whoever holds it."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no flock; commands are not serialised
-        yield
-        return
     path = site_dir / LOCK_FILE
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError:
-        descriptor = -1  # a read-only journal: nothing can be written, nothing to serialise
-    if descriptor < 0:
-        yield
+        yield  # a read-only journal: nothing can be written, nothing to serialise
         return
-    try:
-        deadline = time.monotonic() + wait
-        told = False
-        lockable = True
-        while True:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                pass
-            except OSError as err:  # a disk without locks (some network disks)
-                say(f"notice: {path} cannot be locked ({err.strerror}); going on without.")
-                lockable = False
-                break
-            holder = _holder(descriptor)
-            if time.monotonic() >= deadline:
-                raise JournalError.at(
-                    site_dir,
-                    f"{holder} is still working on this journal",
-                    hint="Wait for it to finish (or stop it), then run this again.",
-                )
-            if not told:
-                say(f"Waiting: {holder} is working on this journal…")
-                told = True
-            time.sleep(0.1)
-        if not lockable:
+    lock = FileLock(path, thread_local=False)
+    deadline = time.monotonic() + wait
+    told = False
+    while True:
+        try:
+            lock.acquire(timeout=0)
+            break
+        except Timeout:
+            pass
+        except (OSError, NotImplementedError) as err:  # a disk without locks (some network disks)
+            if not os.access(path.parent, os.W_OK):
+                yield  # read-only: nothing to serialise
+                return
+            say(f"notice: {path} cannot be locked ({err}); going on without.")
             yield
             return
+        holder = _holder(site_dir)
+        if time.monotonic() >= deadline:
+            raise JournalError.at(
+                site_dir,
+                f"{holder} is still working on this journal",
+                hint="Wait for it to finish (or stop it), then run this again.",
+            )
+        if not told:
+            say(f"Waiting: {holder} is working on this journal…")
+            told = True
+        time.sleep(0.1)
+    try:
         record = {
             "command": command,
             "pid": os.getpid(),
             "since": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         }
         with contextlib.suppress(OSError):  # who holds it is only said, when it fits
-            os.ftruncate(descriptor, 0)
-            os.pwrite(descriptor, json.dumps(record).encode("utf-8"), 0)
-        try:
-            yield
-        finally:
-            with contextlib.suppress(OSError):
-                os.ftruncate(descriptor, 0)
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
+            files.write_whole(site_dir / HOLDER_FILE, json.dumps(record).encode("utf-8"))
+        yield
     finally:
-        os.close(descriptor)
+        with contextlib.suppress(OSError):
+            (site_dir / HOLDER_FILE).unlink()
+        lock.release()
 
 
-def _holder(descriptor: int) -> str:
+def _holder(site_dir: Path) -> str:
     """Who holds the lock, in words: "journalgen build (process 123, since 14:02:11)"."""
     try:
-        record = json.loads(os.pread(descriptor, 4096, 0).decode("utf-8"))
+        record = json.loads((site_dir / HOLDER_FILE).read_text(encoding="utf-8"))
         since = dt.datetime.fromisoformat(record["since"]).strftime("%H:%M:%S")
         return f"{record['command']} (process {record['pid']}, since {since})"
     except (OSError, ValueError, KeyError, TypeError):
