@@ -185,6 +185,7 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
     if only_build:
         return parser
     from journalgen import deploycheck, farewell, guestbook_cli
+    from journalgen.commands import forms, publish
     from journalgen.following import commands as following_commands
     from journalgen.importing import commands as importing_commands
     from journalgen.publishing import commands as publishing_commands
@@ -268,6 +269,8 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
     following_commands.register(commands, common, site)
     importing_commands.register(commands, common, site)
     publishing_commands.register(commands, common, site)
+    publish.register(commands, common, site)
+    forms.register(commands, common, site)
     return parser
 
 

@@ -532,7 +532,7 @@ def register(
         "(the hidden honeypot field filled in) and those Netlify flagged as spam are dropped.",
     )
     import_cmd.add_argument("file", metavar="FILE", help="the CSV or JSON file from Netlify")
-    import_cmd.set_defaults(run=_run_import, locks="guestbook import")
+    import_cmd.set_defaults(run=run_import, locks="guestbook import")
 
     list_cmd = actions.add_parser(
         "list",
@@ -591,7 +591,7 @@ def _guestbook_dir(site_dir: Path) -> Path:
     return site_dir / sources.CONTENT_DIR / sources.GUESTBOOK_DIR
 
 
-def _run_import(args: argparse.Namespace) -> int:
+def run_import(args: argparse.Namespace) -> int:
     site_dir = Path(args.site)
     config = config_module.load(site_dir)
     export = Path(args.file)

@@ -53,7 +53,7 @@ def register(
         "are skipped, so you can import the whole export every time.",
     )
     import_cmd.add_argument("file", metavar="FILE", help="the CSV or JSON file from Netlify")
-    import_cmd.set_defaults(run=_run_import, locks="followers import")
+    import_cmd.set_defaults(run=run_import, locks="followers import")
 
     list_cmd = actions.add_parser(
         "list",
@@ -121,7 +121,7 @@ def register(
         action="store_true",
         help="show what would be sent, and to whom, without sending or recording anything",
     )
-    notify_cmd.set_defaults(run=_run_notify, locks="notify")
+    notify_cmd.set_defaults(run=run_notify, locks="notify")
 
 
 def _help(parser: argparse.ArgumentParser) -> int:
@@ -129,7 +129,7 @@ def _help(parser: argparse.ArgumentParser) -> int:
     return 0
 
 
-def _run_import(args: argparse.Namespace) -> int:
+def run_import(args: argparse.Namespace) -> int:
     site_dir = Path(args.site)
     config = config_module.load(site_dir)
     export = Path(args.file)
@@ -331,7 +331,7 @@ def _run_remove(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_notify(args: argparse.Namespace) -> int:
+def run_notify(args: argparse.Namespace) -> int:
     from journalgen.build import published_site
     from journalgen.following import mail, notify
 
