@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.installed-test
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: build test lint typecheck pytest system-packages clean serve audit bench
+.PHONY: build test lint typecheck pytest system-packages clean serve audit bench dist
 
 build: $(STAMP)
 	$(BIN)/journalgen build
@@ -73,8 +73,14 @@ bench: $(TEST_STAMP)
 
 test: lint typecheck pytest
 
+# The wheel a family installs (see "Install journalgen" in the README): dist/journalgen-*.whl.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
+	@ls dist/*.whl
+
 serve: $(STAMP)
 	$(BIN)/journalgen serve
 
 clean:
-	rm -rf $(VENV) node_modules output .output.* .journalgen .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules output .output.* .journalgen .mypy_cache .ruff_cache .pytest_cache dist

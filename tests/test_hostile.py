@@ -243,7 +243,11 @@ def test_control_characters_are_removed_with_a_warning(tmp_path: Path, name: str
     )
     run = _journalgen(site, "build")
     assert run.code == 0, run.err
-    assert "2026-11-04-pasted.md:2: " in run.err and "control character" in run.err
+    # Word's line break and a page break are made what they meant, silently; others are
+    # removed with a warning naming the line.
+    removed = name in ("escape", "backspace")
+    said = "2026-11-04-pasted.md:2: " in run.err and "control character" in run.err
+    assert said == removed, run.err
     for path in (site / "output").rglob("*"):
         if path.is_file() and path.suffix in (".html", ".xml"):
             assert char not in path.read_text(encoding="utf-8"), path
@@ -252,7 +256,7 @@ def test_control_characters_are_removed_with_a_warning(tmp_path: Path, name: str
         parsed = feedparser.parse(str(site / "output" / feed))
         assert not parsed.bozo, parsed.bozo_exception
         assert any(e.title.startswith("Day") for e in parsed.entries)
-    assert _journalgen(site, "build", "--strict").code == 1
+    assert _journalgen(site, "build", "--strict").code == (1 if removed else 0)
 
 
 @pytest.mark.parametrize("folder", ["static", "content/photos"])

@@ -485,22 +485,23 @@ def without_controls(text: str) -> str:
 
 
 def clean(text: str, path: Path, digest: str) -> tuple[str, str, tuple[Problem, ...]]:
-    """`text` without control characters (line and page breaks become line breaks, the
-    others are removed), its digest, and a warning naming the first line that had one."""
+    """`text` without control characters (line and page breaks become the line break or
+    paragraph they were meant as, silently: nothing is lost), its digest, and a warning
+    naming the first line that had one that had to be removed."""
     found = _CONTROL.search(text)
     if found is None:
         return text, digest, ()
-    line = text.count("\n", 0, found.start()) + 1
-    count = len(_CONTROL.findall(text))
-    first = found.group()
     cleaned = _CONTROL.sub(lambda m: _BREAKS.get(m.group(), ""), text)
-    what = "a control character" if count == 1 else f"{count} control characters"
+    removed = [m for m in _CONTROL.finditer(text) if m.group() not in _AS_LINE_BREAK]
+    if not removed:
+        return cleaned, digest, ()
+    line = text.count("\n", 0, removed[0].start()) + 1
+    what = "a control character" if len(removed) == 1 else f"{len(removed)} control characters"
     warning = Problem(
         path,
         line,
-        f"{what} (U+{ord(first):04X}, from a word processor or a terminal) cannot be shown "
-        "in a page or feed: "
-        + ("replaced by a line break" if first in _AS_LINE_BREAK else "removed"),
+        f"{what} (U+{ord(removed[0].group()):04X}, from a word processor or a terminal) "
+        "cannot be shown in a page or feed: removed",
         "Retype the text around it, or paste it as plain text, to make this warning go.",
     )
     return cleaned, digest, (warning,)
