@@ -37,6 +37,14 @@ system-packages:
 	    echo "Java is needed for the HTML checker: install a Java runtime (e.g. default-jre-headless)."; exit 1; \
 	  fi; \
 	fi
+	@# Poppler's tools (pdffonts, pdftotext, pdftoppm) read the books journalgen typesets.
+	@if ! command -v pdffonts >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; \
+	  else \
+	    echo "Poppler's tools are needed for the book tests: install poppler-utils."; exit 1; \
+	  fi; \
+	fi
 	@# Chromium runs the `journalgen serve` browser test (driven by Playwright; never downloaded).
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -185,6 +185,7 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
     if only_build:
         return parser
     from journalgen import deploycheck, farewell, guestbook_cli
+    from journalgen.commands import book as book_command
     from journalgen.commands import forms, publish
     from journalgen.following import commands as following_commands
     from journalgen.importing import commands as importing_commands
@@ -271,6 +272,7 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
     publishing_commands.register(commands, common, site)
     publish.register(commands, common, site)
     forms.register(commands, common, site)
+    book_command.register(commands, common, site)
     return parser
 
 

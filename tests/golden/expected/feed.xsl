@@ -11,7 +11,7 @@
 <meta name="viewport" content="width=device-width, initial-scale=1"/>
 <meta name="robots" content="noindex"/>
 <title><xsl:value-of select="$title"/> (RSS feed)</title>
-<link rel="stylesheet" href="/lea/assets/style.58562e839d.css"/>
+<link rel="stylesheet" href="/lea/assets/style.51a89a725e.css"/>
 </head>
 <body>
 <main id="main" class="feed-page">
