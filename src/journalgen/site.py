@@ -649,7 +649,15 @@ class _Linker:
                 self.errors[self.catalog.problems[key]] = None
             elif key is not None and key in self.catalog.photos:
                 self.used[key] = self.catalog.photos[key]
-            if not exists and report is not None and (displayed or is_image(content)):
+            # A picture is an error whatever its name ends with (a phone's photo written
+            # without its ending) when it points into another folder of the journal, as
+            # photos/ is; `<img src="x">` beside the entry (as pasted HTML has) is not.
+            elsewhere = posixpath.dirname(content) != posixpath.dirname(source_rel)
+            if (
+                not exists
+                and report is not None
+                and (is_image(content) or (displayed and elsewhere))
+            ):
                 self._missing(content, report, text, source_rel, "the image")
             elif not exists and report is not None:
                 near = self._near_miss(content, fuzzy=False)
