@@ -1,4 +1,5 @@
-# `make build` sets everything up and builds the example journal into output/.
+# `make build` sets everything up and builds the example journal into output/, with its
+# keepsake (keepsake/, keepsake.zip) and its book (book.pdf).
 # `make test` sets everything up and runs every test (what CI runs).
 
 PYTHON ?= python3
@@ -13,6 +14,8 @@ NODE_STAMP := node_modules/.installed
 
 build: $(STAMP)
 	$(BIN)/journalgen build
+	$(BIN)/journalgen keepsake
+	$(BIN)/journalgen book
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,4 +94,4 @@ serve: $(STAMP)
 	$(BIN)/journalgen serve
 
 clean:
-	rm -rf $(VENV) node_modules output .output.* .journalgen .mypy_cache .ruff_cache .pytest_cache dist
+	rm -rf $(VENV) node_modules output .output.* .journalgen .mypy_cache .ruff_cache .pytest_cache dist keepsake keepsake.zip book.pdf

@@ -63,6 +63,9 @@ class BuildOptions:
     book: bool = True
     """Make the book page. `serve` leaves it out of each rebuild and makes it when it is
     asked for (the whole journal on one page is the slowest page to make)."""
+    keepsake: bool = False
+    """Pages for the keepsake (`journalgen keepsake`): read from a disk, so without
+    forms, feeds or links to them (the settings' `keepsake`, which templates see)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,8 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     inputs = record.scan_inputs(options.site_dir) if plain else {}
     cache = cache if cache is not None else BuildCache(options.site_dir / PARSED_CACHE)
     config = config_module.load(options.site_dir)
+    if options.keepsake:
+        config = replace(config, keepsake=True)
     last, parts = cache.last_build(options.site_dir, options.out_dir)
     foreign = writer.check_output_dir(
         options.out_dir,

@@ -186,7 +186,7 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
         return parser
     from journalgen import deploycheck, farewell, guestbook_cli
     from journalgen.commands import book as book_command
-    from journalgen.commands import forms, publish
+    from journalgen.commands import forms, keepsake, publish
     from journalgen.following import commands as following_commands
     from journalgen.importing import commands as importing_commands
     from journalgen.publishing import commands as publishing_commands
@@ -273,6 +273,7 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
     publish.register(commands, common, site)
     forms.register(commands, common, site)
     book_command.register(commands, common, site)
+    keepsake.register(commands, common, site)
     return parser
 
 

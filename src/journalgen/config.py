@@ -154,12 +154,17 @@ class SiteConfig:
     allow_unsafe_html: bool = False
     """Keep the HTML written in entries and pages as it is, scripts included (sanitize.py
     removes everything that could run unless this is set)."""
+    keepsake: bool = False
+    """Set only by `journalgen keepsake` (never in journalgen.yaml): pages made to be read
+    from a disk, without forms, feeds or anything that needs the website."""
     share_links: bool | None = None
     """Links to share an entry (email, WhatsApp, Facebook, X) under it: None (the default)
     shows them on a public journal's entries, never on a private one's or on a farewell."""
 
     def shares(self, kind: str) -> bool:
         """Whether an entry of `kind` shows share links."""
+        if self.keepsake:
+            return False
         if self.share_links is not None:
             return self.share_links
         return self.is_public and kind != "farewell"

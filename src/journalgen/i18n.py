@@ -75,6 +75,11 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "scroll_table": "Table (scrolls sideways)",
         "subscribe": "Subscribe",
         "follow_link": "Follow this journal by email or in a feed reader",
+        "keepsake_note": ("A copy kept of the journal published at {address}."),
+        "keepsake_messages": (
+            "Messages were left on the journal’s website, {address}; the ones shown "
+            "here are those the family approved."
+        ),
         "rss_feed": "RSS feed",
         "atom_feed": "Atom feed",
         "by": "by",
@@ -229,6 +234,11 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "scroll_table": "Tableau (défile horizontalement)",
         "subscribe": "S’abonner",
         "follow_link": "Suivre ce journal par courriel ou dans un lecteur de flux",
+        "keepsake_note": ("Copie conservée du journal publié à l’adresse {address}."),
+        "keepsake_messages": (
+            "Les messages étaient laissés sur le site du journal, {address} ; ceux "
+            "qui figurent ici sont ceux que la famille a approuvés."
+        ),
         "rss_feed": "flux RSS",
         "atom_feed": "flux Atom",
         "by": "par",
@@ -383,6 +393,13 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "scroll_table": "Tabelle (seitlich scrollbar)",
         "subscribe": "Abonnieren",
         "follow_link": "Diesem Tagebuch per E-Mail oder im Feedreader folgen",
+        "keepsake_note": (
+            "Eine aufbewahrte Kopie des Tagebuchs, das unter {address} veröffentlicht wurde."
+        ),
+        "keepsake_messages": (
+            "Nachrichten wurden auf der Website des Tagebuchs hinterlassen, "
+            "{address}; hier stehen die, die die Familie freigegeben hat."
+        ),
         "rss_feed": "RSS-Feed",
         "atom_feed": "Atom-Feed",
         "by": "von",
@@ -530,6 +547,11 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "scroll_table": "Tabla (se desplaza hacia los lados)",
         "subscribe": "Suscribirse",
         "follow_link": "Seguir este diario por correo o en un lector de feeds",
+        "keepsake_note": ("Copia guardada del diario publicado en {address}."),
+        "keepsake_messages": (
+            "Los mensajes se dejaban en el sitio del diario, {address}; aquí están "
+            "los que la familia aprobó."
+        ),
         "rss_feed": "feed RSS",
         "atom_feed": "feed Atom",
         "by": "por",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from journalgen import files
 from journalgen.errors import JournalError
+from journalgen.site import Site
 
 DEFAULT_NAME = "book.pdf"
 
@@ -48,34 +49,39 @@ def register(
 
 def make(site_dir: Path, target: Path, paper: str = "a4") -> int:
     """Build the journal and write its book to `target`; the number of entries in it."""
-    from journalgen import typeset
     from journalgen.build import BuildOptions, build
 
     out_dir = site_dir / "output"
     report = build(BuildOptions(site_dir=site_dir, out_dir=out_dir))
-    site = report.site
-    if site is None or not site.entries:
+    if report.site is None or not report.site.entries:
         raise JournalError.at(
             site_dir,
             "there is no published entry to make a book of",
             hint='Write an entry (journalgen new "Title"), then make the book.',
         )
+    files.write_whole(target, typeset_site(report.site, out_dir, site_dir, paper))
+    return len(report.site.entries)
+
+
+def typeset_site(site: Site, out_dir: Path, site_dir: Path, paper: str = "a4") -> bytes:
+    """The book of `site` (built into `out_dir`, inside the journal) as PDF bytes."""
+    from journalgen import typeset
+
     root = site_dir.absolute()
-    with tempfile.TemporaryDirectory(dir=site_dir / ".journalgen", prefix="book-") as work:
+    work_dir = site_dir / ".journalgen"
+    work_dir.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=work_dir, prefix="book-") as work:
         source = typeset.document(site, out_dir.absolute(), root, typeset.BookSettings(paper))
         when = max(entry.date for entry in site.entries).astimezone(dt.UTC)
         try:
-            data = typeset.compile_pdf(source, Path(work) / "book.typ", root, when)
-        except RuntimeError as err:  # Typst's own words: a bug of journalgen's, not the family's
+            return typeset.compile_pdf(source, Path(work) / "book.typ", root, when)
+        except RuntimeError as err:  # Typst's own words: journalgen's bug, not the family's
             raise RuntimeError(f"Typst could not typeset the book: {err}") from err
-    files.write_whole(target, data)
-    return len(site.entries)
 
 
 def _run(args: argparse.Namespace) -> int:
     site_dir = Path(args.site)
     target = Path(args.file).expanduser() if args.file else site_dir / DEFAULT_NAME
-    (site_dir / ".journalgen").mkdir(exist_ok=True)
     count = make(site_dir, target, args.paper)
     print(f"The book of {count} entr{'y' if count == 1 else 'ies'} is in {target}.")
     return 0
