@@ -436,3 +436,37 @@ def test_leftovers_of_a_killed_build_are_cleared_not_refused(good: SiteDir) -> N
     assert not (good.out / ".index.html.journalgen-4242.tmp").exists()
     assert not parking.exists()
     assert "Good news" in (good.out / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["subscribe", "archive", "tags", "guestbook", "page", "assets"])
+def test_a_page_at_one_of_journalgens_own_addresses_is_named_clearly(
+    site: SiteDir, name: str
+) -> None:
+    """One list of journalgen's own addresses: every one gets the same clear message."""
+    site.page(f"{name}.md", f'title: "{name.title()}"')
+    with pytest.raises(JournalError) as caught:
+        site.build()
+    (problem,) = caught.value.problems
+    assert problem.message == f"this page would replace journalgen's own page at /{name}/"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["notes.tmp", "draft.md~", ".#notes", "#autosave#", "report.bak", "x.orig", "Thumbs.db",
+     ".DS_Store", "page.swp", "upload.crswap", "4913", "kept.txt", ".well-known"],
+)  # fmt: skip
+def test_what_is_published_from_static_is_what_serve_watches(site: SiteDir, name: str) -> None:
+    """One list of editors' and systems' leftovers: a file of static/ is published exactly
+    when `serve` rebuilds for a change to it."""
+    from journalgen.changes import is_static_noise_name
+
+    if name == ".well-known":
+        site.write("static/.well-known/security.txt", "Contact: mailto:family@example.org\n")
+        rel = ".well-known/security.txt"
+    else:
+        site.write(f"static/{name}", "leftover\n")
+        rel = name
+    site.build()
+    published = (site.out / rel).is_file()
+    assert published == (not is_static_noise_name(name)), name
+    assert published == (name in ("kept.txt", ".well-known")), name

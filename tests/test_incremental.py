@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from conftest import BASIC_CONFIG, NOW
+from conftest import BASIC_CONFIG, NOW, SiteDir
 from journalgen import parallel, record
 from journalgen.build import BuildOptions, build
 from journalgen.cache import PARSED_CACHE, BuildCache
@@ -647,3 +647,48 @@ def test_a_photo_that_did_not_change_is_not_read_again(
     monkeypatch.setattr(cache_module, "_code_digest", lambda: "another version")
     build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
     assert read == ["photos/garden.png"] * 2
+
+
+def test_a_change_to_any_of_journalgens_own_modules_remakes_what_it_made(tmp_path: Path) -> None:
+    """journalgen's code is fingerprinted once, whole: after a change to the sanitizer
+    (once missing from a hand-kept list), a rebuild with the cache equals a cold build."""
+    import shutil
+    import subprocess
+    import sys
+
+    package = tmp_path / "code" / "journalgen"
+    shutil.copytree(
+        Path(__file__).resolve().parents[1] / "src" / "journalgen",
+        package,
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    journal = SiteDir(tmp_path / "journal")
+    journal.entry("2026-11-01-one.md", 'title: "One"', "Words <mark>marked</mark> here.\n")
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package.parent), *sys.path])}
+
+    def build(site: Path) -> dict[str, bytes]:
+        done = subprocess.run(
+            [sys.executable, "-m", "journalgen", "build", "--quiet", "--site", str(site)],
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return {
+            p.relative_to(site / "output").as_posix(): p.read_bytes()
+            for p in (site / "output").rglob("*")
+            if p.is_file() and p.name != ".journalgen-output.json"
+        }
+
+    before = build(journal.root)
+    assert any(b"<mark>marked</mark>" in data for data in before.values())
+    sanitizer = package / "sanitize.py"
+    text = sanitizer.read_text(encoding="utf-8")
+    assert '"mark", ' in text
+    sanitizer.write_text(text.replace('"mark", ', "", 1), encoding="utf-8")  # <mark> removed
+    again = build(journal.root)
+    cold_site = tmp_path / "cold"
+    shutil.copytree(journal.root, cold_site, ignore=shutil.ignore_patterns("output", ".*"))
+    cold = build(cold_site)
+    assert not any(b"<mark>" in data for data in cold.values())
+    assert again == cold

@@ -356,7 +356,7 @@ def static_copies(site_dir: Path, site: Site) -> list[Copy]:
         if path.is_file():
             rel = f"{THEME_ASSETS}/{path.name}"
             chosen[rel] = Copy(rel, path)
-    for parts, item in sources.scan_folder(site_dir / STATIC_DIR, site_dir, _is_junk):
+    for parts, item in sources.scan_folder(site_dir / STATIC_DIR, site_dir, sources.is_leftover):
         rel = "/".join(parts)
         if rel not in HOST_FILES:  # joined to journalgen's own (own_rules)
             chosen[rel] = Copy(rel, Path(item.path))
@@ -427,10 +427,3 @@ def drawings(site: Site) -> Iterator[Output]:
                     f"this SVG cannot be published: {err}",
                     hint="Save it again from a drawing program as a plain SVG, or as a PNG.",
                 ) from err
-
-
-def _is_junk(name: str) -> bool:
-    """Editor and system leftovers in static/ (dot-folders like .well-known are published)."""
-    return name in (".git", ".DS_Store", "Thumbs.db", "4913") or name.endswith(
-        ("~", ".swp", ".swx", ".swo")
-    )

@@ -34,7 +34,7 @@ import jinja2
 import markdown_it
 import PIL
 
-from journalgen import __version__, imaging, record, render, safestore, sources
+from journalgen import imaging, record, render, safestore, sources
 from journalgen.config import SiteConfig
 from journalgen.entries import Entry, Page
 from journalgen.keys import Key
@@ -56,37 +56,21 @@ SHARDS = 32
 """Parses are kept in this many files: one read per file is much faster than one per
 entry, and a change rewrites only the file holding it."""
 
-_PARSING_MODULES = (
-    "cache.py",
-    "config.py",
-    "entries.py",
-    "fields.py",
-    "gallery.py",
-    "htmlrewrite.py",
-    "imaging.py",
-    "markdown.py",
-    "photos.py",
-    "site.py",
-    "slugs.py",
-    "sources.py",
-    "yamltext.py",
-)
-"""The modules whose code decides what a parse (and the resolution of its links, and a
-photo's probe) gives: their bytes are part of every key."""
-
 
 def _code_digest() -> str:
-    """What the parse of a file depends on besides the file and the settings."""
+    """What the parse of a file depends on besides the file and the settings: journalgen's
+    own code (the one fingerprint of it, `keys.code_digest`, which every cached thing
+    uses: a hand-kept list of modules once left out the sanitizer) and the Markdown
+    engines' versions."""
+    from journalgen.keys import code_digest
+
     digest = hashlib.sha256()
-    # The Markdown engines' versions: comrak's binding has no version attribute, so the
-    # name of its installed metadata folder says it (importlib.metadata takes 30 ms).
+    # comrak's binding has no version attribute, so the name of its installed metadata
+    # folder says it (importlib.metadata takes 30 ms).
     installed = Path(comrak.__file__).parent.parent
     comrak_version = ",".join(sorted(p.name for p in installed.glob("comrak-*.dist-info")))
-    for part in (PARSE_CACHE_FORMAT, __version__, markdown_it.__version__, comrak_version):
+    for part in (PARSE_CACHE_FORMAT, markdown_it.__version__, comrak_version, code_digest()):
         digest.update(part.encode() + b"\0")
-    here = Path(__file__).parent
-    for name in _PARSING_MODULES:
-        digest.update((here / name).read_bytes())
     return digest.hexdigest()
 
 

@@ -15,7 +15,7 @@ from typing import Literal
 from journalgen.build import STATIC_DIR
 from journalgen.config import CONFIG_NAME
 from journalgen.render import SITE_TEMPLATES
-from journalgen.sources import CONTENT_DIR, is_ignored_name
+from journalgen.sources import CONTENT_DIR, is_ignored_name, is_leftover
 
 ChangeKind = Literal["config", "content", "template", "static"]
 
@@ -29,33 +29,18 @@ WATCHED_DIRS: dict[str, ChangeKind] = {
 }
 """Top-level folders of a site whose files change what a build writes."""
 
-EXTRA_IGNORED_SUFFIXES = (".crswap", "___jb_tmp___", "___jb_old___")
-"""Temporary files of editors that `sources.is_ignored_name` does not know (Chrome's file
-system access, JetBrains' safe write); the final rename to the real name is what counts."""
-
-
-STATIC_JUNK_NAMES = frozenset({".git", ".DS_Store", "Thumbs.db", "4913", PREVIEW_DIR})
-STATIC_JUNK_PREFIXES = (".#", "#", ".goutputstream-")
-STATIC_JUNK_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", *EXTRA_IGNORED_SUFFIXES)
-
 
 def is_noise_name(name: str) -> bool:
-    """A name under content/ or templates/ whose changes never call for a rebuild.
-
-    The names the build skips there (hidden files and folders, swap and backup files), so
-    a change is ignored exactly when the build would ignore the file.
-    """
-    return is_ignored_name(name) or name.endswith(EXTRA_IGNORED_SUFFIXES)
+    """A name under content/ or templates/ whose changes never call for a rebuild: exactly
+    the names the build skips there (`sources.is_ignored_name`)."""
+    return is_ignored_name(name)
 
 
 def is_static_noise_name(name: str) -> bool:
     """A name under static/ whose changes never call for a rebuild: static/ publishes
-    dot-folders such as .well-known, so only editor and system leftovers are skipped."""
-    return (
-        name in STATIC_JUNK_NAMES
-        or name.startswith(STATIC_JUNK_PREFIXES)
-        or name.endswith(STATIC_JUNK_SUFFIXES)
-    )
+    dot-folders such as .well-known, so only leftovers are skipped, as the build skips
+    them (`sources.is_leftover`), and journalgen's own folder."""
+    return is_leftover(name) or name == PREVIEW_DIR
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from urllib.parse import unquote
 
 from journalgen.errors import JournalError, Problem, excerpt
 from journalgen.outputs import Output
-from journalgen.site import Site
+from journalgen.site import OWN_ADDRESSES, Site
 from journalgen.sources import Source
 from journalgen.yamltext import load_mapping
 
@@ -129,12 +129,9 @@ def _reserved(site: Site) -> set[str]:
     return {path.casefold() for path in paths} | {""}
 
 
-_FOLDERS = frozenset(
-    {"assets", "photos", "tags", "authors", "archive", "subscribe", "book", "guestbook", "page"}
-    | {"feed.xml", "atom.xml", "feed.xsl", "404.html", "_headers", "_redirects", "robots.txt"}
-    | {"sitemap.xml", "schedule.json", "index.html"}
-)
-"""What journalgen itself publishes at the top of the site: never an old address."""
+_FOLDERS = OWN_ADDRESSES | {"photos", "book"}
+"""What journalgen itself publishes at the top of the site (and the journal's photos, and
+the book): never an old address."""
 
 
 def _stub_path(old: str) -> str | None:

@@ -324,17 +324,31 @@ def _book_warning(page: Page | None) -> tuple[Problem, ...]:
     )
 
 
+OWN_ADDRESSES = frozenset(
+    {"tags", "authors", "archive", "page", "guestbook", "subscribe", "assets", "feed.xml"}
+    | {"atom.xml", "feed.xsl", "404.html", "_headers", "_redirects", "robots.txt"}
+    | {"sitemap.xml", "schedule.json", "index.html"}
+)
+"""The first part of every address journalgen writes itself (besides the home page and
+the years, `2026/`): the one list that pages (`_check_collisions`) and an old blog's
+addresses (redirects.py) are checked against. (`book/` is journalgen's too, but a page of
+the journal may take it: then the book is left out.)"""
+
+
+def is_own_address(path: str) -> bool:
+    """`path` (a site path, `subscribe/`) is one journalgen itself writes, or inside one."""
+    first = path.casefold().split("/", 1)[0]
+    return path == "" or first in OWN_ADDRESSES or re.fullmatch(r"\d{4}", first) is not None
+
+
 def _check_collisions(entries: Iterable[Entry], pages: Iterable[Page]) -> None:
     """Two sources may not write the same URL; case-insensitively, as macOS/Windows disks."""
     owners: dict[str, Entry | Page] = {}
     problems: list[Problem] = []
-    reserved = {"", "tags/", "authors/", "archive/", "page/", "guestbook/"}
     items: list[Entry | Page] = [*entries, *pages]
     for item in items:
         key = item.path.casefold()
-        if isinstance(item, Page) and (
-            key in reserved or re.match(r"^(\d{4}|page|tags|authors|guestbook)/", key)
-        ):
+        if isinstance(item, Page) and is_own_address(key):
             problems.append(
                 Problem(
                     item.source.path,

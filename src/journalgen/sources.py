@@ -90,14 +90,33 @@ KnownSource = Callable[[str, str, str, os.stat_result], Source | None]
 the source as read before, when the file is unchanged since (see cache.known_source)."""
 
 
-def is_ignored_name(name: str) -> bool:
-    """Hidden files, editor swap and backup files are never content."""
+LEFTOVER_NAMES = frozenset(
+    {"4913", "Thumbs.db", "desktop.ini", "Desktop.ini", "Icon\r", ".DS_Store", ".git"}
+)
+"""vim's probe file; what Windows and macOS leave in folders; a folder's git history."""
+LEFTOVER_PREFIXES = ("#", ".#", "~", ".goutputstream-")
+LEFTOVER_SUFFIXES: tuple[str, ...] = (
+    *("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".orig", ".crswap"),
+    *("___jb_tmp___", "___jb_old___"),
+)
+"""Editors' swap, backup and temporary files (vim, emacs, gedit, Chrome's file system
+access, JetBrains' safe write)."""
+
+
+def is_leftover(name: str) -> bool:
+    """A file an editor or the system leaves beside the real ones: never published from
+    static/ or content/, and a change to it never calls for a rebuild. The one list the
+    build, discovery and `serve` all ask."""
     return (
-        name.startswith((".", "#", "~"))
-        or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".orig"))
-        or name in ("4913", "Thumbs.db", "desktop.ini", "Desktop.ini", "Icon\r")
-        # vim's probe file; what Windows and macOS leave in folders
+        name in LEFTOVER_NAMES
+        or name.startswith(LEFTOVER_PREFIXES)
+        or name.endswith(LEFTOVER_SUFFIXES)
     )
+
+
+def is_ignored_name(name: str) -> bool:
+    """Never content: hidden files and folders, and editors' and systems' leftovers."""
+    return name.startswith(".") or is_leftover(name)
 
 
 def discover(site_dir: Path, known: KnownSource | None = None) -> Tree:
