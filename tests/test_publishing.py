@@ -10,6 +10,7 @@ import hashlib
 import http.server
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -298,7 +299,7 @@ def _stand_in() -> Iterator[tuple[str, type[_Stand_in]]]:
         server.server_close()
 
 
-def _run_trigger(journal: Path, site_url: str, hook: str, now: str) -> str:
+def _run_trigger(journal: Path, site_url: str, hook: str, now: str, *extra: str) -> str:
     """The trigger script exactly as the journal carries it, with Python's standard library
     only (-I: no journalgen, no site packages), its clock set by faketime-free means: a
     small wrapper that passes `now`."""
@@ -309,7 +310,7 @@ def _run_trigger(journal: Path, site_url: str, hook: str, now: str) -> str:
         f"sys.exit(module['main'](sys.argv[1:], now=dt.datetime.fromisoformat({now!r})))\n"
     )
     done = subprocess.run(
-        [sys.executable, "-I", "-c", code, "--site-url", site_url, "--hook", hook],
+        [sys.executable, "-I", "-c", code, "--site-url", site_url, "--hook", hook, *extra],
         capture_output=True,
         text=True,
         cwd=journal,
@@ -323,7 +324,7 @@ def test_the_trigger_calls_the_build_hook_once_when_an_entry_comes_due(tmp_path:
     journal = _init(tmp_path / "j", "--schedule")
     workflow = yaml.safe_load((journal / hosts.SCHEDULE_WORKFLOW).read_text())
     steps = workflow["jobs"]["trigger"]["steps"]
-    assert any(step.get("run") == f"python3 {hosts.TRIGGER_SCRIPT}" for step in steps)
+    assert any(step.get("run") == f"python3 {hosts.TRIGGER_SCRIPT} --keep-alive" for step in steps)
     with _stand_in() as (address, handler):
         site, hook = f"{address}/journal/", f"{address}/build_hooks/abc"
         assert "Nothing is scheduled" in _run_trigger(journal, site, hook, "2026-12-01T10:00+00:00")
@@ -422,7 +423,7 @@ def test_github_pages_builds_on_schedule_only_once_an_entry_is_due(tmp_path: Pat
     journal = _init(tmp_path / "j", "--host", "github-pages")
     workflow = yaml.safe_load((journal / hosts.PAGES_WORKFLOW).read_text())
     step = next(s for s in workflow["jobs"]["due"]["steps"] if s.get("id") == "check")
-    assert step["run"] == f"python3 {hosts.TRIGGER_SCRIPT}"
+    assert step["run"] == f"python3 {hosts.TRIGGER_SCRIPT} --keep-alive"
     with _stand_in() as (address, handler):
         for moment, expected in (
             (None, "false"),
@@ -439,7 +440,7 @@ def test_github_pages_builds_on_schedule_only_once_an_entry_is_due(tmp_path: Pat
                 text=True,
             )
             assert done.returncode == 0, done.stdout + done.stderr
-            assert outputs.read_text() == f"due={expected}\n", moment
+            assert outputs.read_text() == f"due={expected}\nkeepalive=false\n", moment
     assert handler.calls == []  # no hook on GitHub Pages: the workflow builds itself
 
 
@@ -470,3 +471,91 @@ def test_the_github_workflow_stops_at_the_gate(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert "links to entries/2026-01-01-nothing.md" in done.stderr
     assert not (journal / ".pages").exists()
+
+
+def test_a_quiet_repository_keeps_its_hourly_check_and_publishes_a_due_entry(
+    tmp_path: Path,
+) -> None:
+    """GitHub stops a repository's scheduled workflows after 60 days without a commit. A
+    memorial nobody touches, with an anniversary entry scheduled months ahead: run hourly
+    (a fake clock, a day at a time), the workflow's steps commit before 60 quiet days ever
+    pass, and the entry's build is called when it comes due."""
+    journal = _init(tmp_path / "j", "--schedule")
+    remote = tmp_path / "github.git"
+    subprocess.run(["git", "init", "--bare", "--quiet", str(remote)], check=True)
+    start = dt.datetime(2027, 1, 1, 12, tzinfo=dt.UTC)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": start.isoformat(),
+        "GIT_COMMITTER_DATE": start.isoformat(),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(tmp_path),
+    }
+
+    def git(*args: str, when: dt.datetime) -> str:
+        stamped = {
+            **env,
+            "GIT_AUTHOR_DATE": when.isoformat(),
+            "GIT_COMMITTER_DATE": when.isoformat(),
+        }
+        done = subprocess.run(
+            ["git", *args], cwd=journal, env=stamped, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    git("init", "--quiet", "--initial-branch=main", when=start)
+    git("-c", "user.name=Daniel", "-c", "user.email=d@example.org", "add", "--all", when=start)
+    git(
+        "-c",
+        "user.name=Daniel",
+        "-c",
+        "user.email=d@example.org",
+        "commit",
+        "-qm",
+        "Memorial",
+        when=start,
+    )
+    git("remote", "add", "origin", str(remote), when=start)
+    git("push", "--quiet", "--set-upstream", "origin", "main", when=start)
+    workflow = yaml.safe_load((journal / hosts.SCHEDULE_WORKFLOW).read_text())
+    assert workflow["permissions"] == {"contents": "write"}
+    keep = next(s for s in workflow["jobs"]["trigger"]["steps"] if "keepalive" in s.get("if", ""))
+    anniversary = start + dt.timedelta(days=150)
+    with _stand_in() as (address, handler):
+        site, hook = f"{address}/journal/", f"{address}/build_hooks/abc"
+        handler.schedule = {"next_update": anniversary.isoformat()}
+        longest_quiet = dt.timedelta(0)
+        for day in range(1, 160):
+            now = start + dt.timedelta(days=day)
+            outputs = tmp_path / "outputs"
+            outputs.unlink(missing_ok=True)
+            _run_trigger(
+                journal,
+                site,
+                hook,
+                now.isoformat(),
+                "--keep-alive",
+                "--github-output",
+                str(outputs),
+            )
+            said = dict(line.split("=", 1) for line in outputs.read_text().split())
+            last = dt.datetime.fromisoformat(git("log", "-1", "--format=%cI", when=now).strip())
+            longest_quiet = max(longest_quiet, now - last)
+            assert now - last < dt.timedelta(days=60), f"GitHub would stop the check on {now}"
+            if said["keepalive"] == "true":
+                for line in keep["run"].strip().splitlines():
+                    git(*shlex.split(line)[1:], when=now)
+            if said["due"] == "true":
+                handler.schedule = {"next_update": None}  # the rebuilt site: nothing more
+        assert handler.calls == ["/build_hooks/abc"]
+        assert dt.timedelta(days=49) < longest_quiet < dt.timedelta(days=51)
+    pushed = subprocess.run(
+        ["git", "--git-dir", str(remote), "log", "--format=%s", "main"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert (
+        pushed.count("Keep the hourly check of scheduled entries running") == 3
+    )  # days 50, 100, 150

@@ -33,6 +33,39 @@ from pathlib import Path
 
 SCHEDULE_FILE = "schedule.json"
 """Written by every build at the top of the output folder."""
+KEEP_ALIVE_DAYS = 50
+"""GitHub stops a repository's scheduled workflows after 60 days without a commit: while
+an entry is scheduled, the hourly check commits a small file once the last commit is this
+old, so an anniversary entry in a memorial nobody touches still appears."""
+ALIVE_FILE = ".github/journalgen-alive"
+
+
+def last_commit(folder: Path) -> dt.datetime | None:
+    """When the repository checked out in `folder` last had a commit (None: not known)."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(folder), "log", "-1", "--format=%cI"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except OSError:
+        return None
+    if done.returncode != 0 or not done.stdout.strip():
+        return None
+    return dt.datetime.fromisoformat(done.stdout.strip())
+
+
+def needs_keep_alive(
+    moment: dt.datetime | None, last: dt.datetime | None, now: dt.datetime
+) -> bool:
+    """Whether to commit to keep the hourly check running: something is scheduled (the
+    check has work to do) and the repository has been quiet for `KEEP_ALIVE_DAYS`."""
+    return (
+        moment is not None and last is not None and now - last >= dt.timedelta(days=KEEP_ALIVE_DAYS)
+    )
 
 
 def due_moment(site_url: str, password: str | None, timeout: float = 30) -> dt.datetime | None:
@@ -85,6 +118,13 @@ def main(argv: Sequence[str] | None = None, now: dt.datetime | None = None) -> i
         default=os.environ.get("GITHUB_OUTPUT"),
         help="also write due=true/false to this file (GitHub Actions step outputs)",
     )
+    parser.add_argument(
+        "--keep-alive",
+        action="store_true",
+        help=f"while an entry is scheduled, write {ALIVE_FILE} once the repository has had "
+        f"no commit for {KEEP_ALIVE_DAYS} days (keepalive=true in the step outputs), for "
+        "the workflow to commit",
+    )
     args = parser.parse_args(argv)
     site_url = args.site_url or base_url_from_settings(Path(args.settings))
     if not site_url:
@@ -103,9 +143,22 @@ def main(argv: Sequence[str] | None = None, now: dt.datetime | None = None) -> i
         print(f"Could not read {site_url.rstrip('/')}/{SCHEDULE_FILE}: {err}")
         return 1
     due = moment is not None and moment <= now
+    alive = args.keep_alive and needs_keep_alive(moment, last_commit(Path.cwd()), now)
+    if alive:
+        path = Path(ALIVE_FILE)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f"The hourly check of scheduled entries was last kept running on "
+            f"{now.date().isoformat()} (GitHub stops checks after {60} quiet days).\n",
+            encoding="utf-8",
+        )
+        print(
+            f"No commit for {KEEP_ALIVE_DAYS} days: {ALIVE_FILE} written, to keep this going."
+        )
     if args.github_output:
         with open(args.github_output, "a", encoding="utf-8") as handle:
             handle.write(f"due={'true' if due else 'false'}\n")
+            handle.write(f"keepalive={'true' if alive else 'false'}\n")
     if moment is None:
         print("Nothing is scheduled: no build needed.")
         return 0
