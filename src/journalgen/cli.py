@@ -20,6 +20,7 @@ from journalgen.errors import JournalError
 
 if TYPE_CHECKING:
     from journalgen.build import BuildReport
+    from journalgen.publishing.hosts import Host
 
 # The other modules are imported where they are needed: `journalgen build` with nothing to
 # do answers before the Markdown, template and image libraries would have loaded.
@@ -225,11 +226,18 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
     )
     init_cmd.add_argument(
         "--host",
-        choices=("netlify", "github-pages"),
-        default="netlify",
-        help="where the journal will be published: netlify (the default; the guestbook "
-        "works there) or github-pages (free, no plan to run out of; the guestbook needs "
-        "the email provider)",
+        choices=("netlify", "github-pages", "cloudflare"),
+        help="where the journal will be published: netlify (the default; its free plan "
+        "pauses sites after about 20 publishes a month), cloudflare (free, no meter, the "
+        "guestbook works there) or github-pages (free; the guestbook needs the email "
+        "provider). See the README's table. Without it, chosen from --often.",
+    )
+    init_cmd.add_argument(
+        "--often",
+        choices=("daily", "weekly", "rarely"),
+        help="how often you expect to publish (new entries and approved messages each "
+        "count): daily chooses cloudflare, whose free plan has no meter; weekly or rarely "
+        "(a memorial), netlify. Asked when run in a terminal without --host or this.",
     )
     init_cmd.add_argument(
         "--schedule",
@@ -429,14 +437,15 @@ def _run_init(args: argparse.Namespace) -> int:
     from journalgen import config, scaffold
 
     folder = Path(args.folder).expanduser()
+    host = args.host or _host_for(args.often or _ask_often())
     answers = scaffold.SiteAnswers(
         privacy=args.privacy or _ask_privacy(),
         title=args.title,
-        base_url=args.base_url or _EXAMPLE_ADDRESS[args.host],
+        base_url=args.base_url or _EXAMPLE_ADDRESS[host],
         language=args.language,
         author=args.author,
         timezone=args.timezone,
-        host=args.host,
+        host=host,
         schedule=args.schedule,
     )
     written = scaffold.init_site(folder, answers, dt.date.today())
@@ -456,7 +465,25 @@ def _run_init(args: argparse.Namespace) -> int:
 _EXAMPLE_ADDRESS = {
     "netlify": "https://example.netlify.app/",
     "github-pages": "https://example.github.io/journal/",
+    "cloudflare": "https://example.pages.dev/",
 }
+
+
+def _host_for(often: str) -> Host:
+    """The host whose free plan holds a journal published this often (see the README)."""
+    return "cloudflare" if often == "daily" else "netlify"
+
+
+def _ask_often() -> str:
+    """How often the family will publish: asked in a terminal, else weekly (Netlify)."""
+    if not sys.stdin.isatty():
+        return "weekly"
+    print("How often will you publish (a new entry, or approving messages)?")
+    print("  1. Most days (Cloudflare Pages: free, with no monthly meter)")
+    print("  2. About once a week (Netlify: free up to about 20 publishes a month)")
+    print("  3. Rarely: a memorial (Netlify)")
+    answer = input("Choose 1, 2 or 3 [2]: ").strip()
+    return {"1": "daily", "3": "rarely"}.get(answer, "weekly")
 
 
 def _ask_privacy() -> str:

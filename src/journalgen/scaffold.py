@@ -26,6 +26,10 @@ GUESTBOOK: dict[Host, str] = {
     "netlify": "# Messages from readers: a form under each entry and on /guestbook/\n"
     "# (Netlify Forms).\n"
     "guestbook:\n  provider: netlify\n",
+    "cloudflare": "# Messages from readers: a form under each entry and on /guestbook/\n"
+    "# (received by the journal's functions/ on Cloudflare Pages; `provider: netlify` is\n"
+    "# the name of this kind of form, posted to the site itself).\n"
+    "guestbook:\n  provider: netlify\n",
     "github-pages": "# GitHub Pages cannot receive forms: readers write to you by email instead.\n"
     "# Put your address here and change `none` to `email`.\n"
     "guestbook:\n  provider: none\n  # email: you@example.org\n",
@@ -56,7 +60,11 @@ STARTER_TEXTS = (
 )
 """What `init` and `new` write for the family to replace: published, it would tell readers
 how to use journalgen."""
-EXAMPLE_ADDRESSES = ("https://example.netlify.app/", "https://example.github.io/journal/")
+EXAMPLE_ADDRESSES = (
+    "https://example.netlify.app/",
+    "https://example.github.io/journal/",
+    "https://example.pages.dev/",
+)
 
 
 def unfinished(config: SiteConfig, sources: Iterable[Source]) -> list[Problem]:
@@ -138,10 +146,10 @@ def init_site(folder: Path, answers: SiteAnswers, today: dt.date) -> list[Path]:
         .encode("utf-8")
         for name, rel in targets.items()
     }
-    if answers.host == "github-pages" and answers.privacy == "password":
+    if answers.host != "netlify" and answers.privacy == "password":
         raise JournalError.at(
             None,
-            "GitHub Pages cannot ask visitors for a password",
+            f"{answers.host} cannot ask visitors for a password as Netlify does",
             hint="Choose --privacy private (not listed by search engines), or publish on "
             "Netlify (--host netlify), whose paid plans can.",
         )

@@ -28,7 +28,8 @@ def register(
     upgrade.add_argument(
         "--host",
         choices=hosts.HOSTS,
-        help="publish with this host from now on (default: the one the journal is set up for)",
+        help="publish with this host from now on: netlify, github-pages or cloudflare "
+        "(default: the one the journal is set up for)",
     )
     upgrade.set_defaults(run=_run_upgrade, locks="upgrade")
 
@@ -56,11 +57,13 @@ def _run_upgrade(args: argparse.Namespace) -> int:
     settings = config.load(site_dir)
     host, schedule = hosts.detect(site_dir)
     if args.host and args.host != host:
-        if args.host == "github-pages" and settings.privacy == "password":
+        if args.host != "netlify" and settings.privacy == "password":
             raise JournalError.at(
                 settings.path,
-                "GitHub Pages cannot ask visitors for a password (`privacy: password`)",
-                hint="Change privacy to private first, or stay on Netlify.",
+                f"{args.host} cannot ask visitors for a password as Netlify does "
+                "(`privacy: password`)",
+                hint="Change privacy to private first (on Cloudflare, Cloudflare Access "
+                "keeps it to invited readers: see the README), or stay on Netlify.",
             )
         host, schedule = args.host, host == "netlify" and schedule
     before = _versions(site_dir)

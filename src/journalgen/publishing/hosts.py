@@ -15,8 +15,10 @@ from typing import Literal
 from journalgen import files
 from journalgen.publishing import headers, trigger, vendor
 
-Host = Literal["netlify", "github-pages"]
-HOSTS: tuple[Host, ...] = ("netlify", "github-pages")
+Host = Literal["netlify", "github-pages", "cloudflare"]
+HOSTS: tuple[Host, ...] = ("netlify", "github-pages", "cloudflare")
+WRANGLER = "4.80.0"
+"""Cloudflare's uploader, at the version the tests run its local runtime with."""
 
 PYTHON_VERSION = "3.11"
 """The Python the build machines use (the pins in vendor/pins.txt were tested with it)."""
@@ -31,6 +33,12 @@ CRON = "7 * * * *"
 NETLIFY_TOML = "netlify.toml"
 NETLIFY_PLUGIN = "netlify/plugins/journalgen-cache"
 PAGES_WORKFLOW = ".github/workflows/journalgen-pages.yml"
+CLOUDFLARE_WORKFLOW = ".github/workflows/journalgen-cloudflare.yml"
+CLOUDFLARE_FORMS = {
+    "guestbook": "functions/guestbook/thanks/index.js",
+    "follow": "functions/subscribe/thanks/index.js",
+}
+"""Cloudflare Pages Functions receiving the guestbook's and the follow form's posts."""
 SCHEDULE_WORKFLOW = ".github/workflows/journalgen-schedule.yml"
 TRIGGER_SCRIPT = ".github/journalgen-trigger.py"
 
@@ -68,6 +76,20 @@ def journal_files(host: Host, *, schedule: bool) -> dict[str, bytes]:
         if schedule:
             made[SCHEDULE_WORKFLOW] = _fill("github/journalgen-schedule.yml", cron=CRON)
             made[TRIGGER_SCRIPT] = trigger_source
+    elif host == "cloudflare":
+        made[CLOUDFLARE_WORKFLOW] = _fill(
+            "github/journalgen-cloudflare.yml",
+            cron=CRON,
+            python_version=PYTHON_VERSION,
+            install_command=INSTALL.replace("python3", "python"),
+            build_only=BUILD.replace("python3", "python"),
+            gate=GATE.replace("python3", "python"),
+            wrangler=WRANGLER,
+        )
+        made[TRIGGER_SCRIPT] = trigger_source
+        for form, rel in CLOUDFLARE_FORMS.items():
+            thanks = "/" + rel.removeprefix("functions/").removesuffix("index.js")
+            made[rel] = _fill("cloudflare/form.js", form=form, thanks=thanks)
     else:
         made[PAGES_WORKFLOW] = _fill(
             "github/journalgen-pages.yml",
@@ -88,6 +110,8 @@ RECORD = f"{vendor.VENDOR_DIR}/journalgen-files.json"
 
 def detect(site_dir: Path) -> tuple[Host, bool]:
     """The host a journal is set up for, and whether Netlify's schedule trigger is on."""
+    if (site_dir / CLOUDFLARE_WORKFLOW).exists() and not (site_dir / NETLIFY_TOML).exists():
+        return "cloudflare", True
     if (site_dir / PAGES_WORKFLOW).exists() and not (site_dir / NETLIFY_TOML).exists():
         return "github-pages", True
     return "netlify", (site_dir / SCHEDULE_WORKFLOW).exists()

@@ -152,9 +152,7 @@ def main(argv: Sequence[str] | None = None, now: dt.datetime | None = None) -> i
             f"{now.date().isoformat()} (GitHub stops checks after {60} quiet days).\n",
             encoding="utf-8",
         )
-        print(
-            f"No commit for {KEEP_ALIVE_DAYS} days: {ALIVE_FILE} written, to keep this going."
-        )
+        print(f"No commit for {KEEP_ALIVE_DAYS} days: {ALIVE_FILE} written, to keep this going.")
     if args.github_output:
         with open(args.github_output, "a", encoding="utf-8") as handle:
             handle.write(f"due={'true' if due else 'false'}\n")
