@@ -233,3 +233,25 @@ def test_one_command_brings_in_both_downloads_from_a_folder(tmp_path: Path) -> N
     assert again.returncode == 0, again.stderr
     assert len(list((site / "content/guestbook/pending").glob("*.yaml"))) == len(messages)
     assert len(list((site / "followers/pending").glob("*.yaml"))) == 2
+
+
+def test_publish_counts_netlifys_deploys_and_warns_before_the_allowance_runs_out(
+    tmp_path: Path,
+) -> None:
+    """Each publish that changes the site is one Netlify deploy; the free plan allows
+    about 20 a month before every site of the account is paused. Past 15, publish says
+    what is left and how to batch."""
+    site = _journal(tmp_path)
+    remote = _remote(tmp_path)
+    assert _journalgen(site, "publish", "--to", str(remote)).returncode == 0
+    said = ""
+    for day in range(1, 17):
+        entry = site / f"content/entries/2026-11-{day:02d}-day-{day}.md"
+        entry.write_text(f'---\ntitle: "Day {day}"\n---\n\nStill here, day {day}.\n')
+        done = _journalgen(site, "publish")
+        assert done.returncode == 0, done.stderr
+        said = done.stdout + done.stderr
+    assert "Netlify has deployed the journal about 17 times this month" in said
+    assert (
+        "about 3 left on its free plan" in said and "journalgen upgrade --host cloudflare" in said
+    )

@@ -559,3 +559,44 @@ def test_a_quiet_repository_keeps_its_hourly_check_and_publishes_a_due_entry(
     assert (
         pushed.count("Keep the hourly check of scheduled entries running") == 3
     )  # days 50, 100, 150
+
+
+def test_netlify_deploys_only_what_changes_the_site(tmp_path: Path) -> None:
+    """Netlify's `ignore` command, as netlify.toml gives it, run by a shell in a real
+    repository with the two variables Netlify sets: a push that changes only the README or
+    a note makes no deploy; an entry or a setting does; a build without a cache (the two
+    the same) or from a build hook always runs."""
+    journal = written_by_the_family(_init(tmp_path / "j"))
+    command = tomllib.loads((journal / "netlify.toml").read_text())["build"]["ignore"]
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path)}
+    who = ["-c", "user.name=Jenny", "-c", "user.email=j@example.org"]
+
+    def commit(path: str, text: str) -> str:
+        (journal / path).parent.mkdir(parents=True, exist_ok=True)
+        (journal / path).write_text(text, encoding="utf-8")
+        subprocess.run(["git", "add", "--all"], cwd=journal, env=env, check=True)
+        subprocess.run(["git", *who, "commit", "-qm", path], cwd=journal, env=env, check=True)
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=journal, env=env, capture_output=True, text=True
+        ).stdout.strip()
+
+    def deploys(cached: str, current: str) -> bool:
+        done = subprocess.run(
+            ["sh", "-c", command],
+            cwd=journal,
+            env={**env, "CACHED_COMMIT_REF": cached, "COMMIT_REF": current},
+        )
+        return done.returncode != 0  # Netlify: exit 0 means "skip this deploy"
+
+    subprocess.run(["git", "init", "-q"], cwd=journal, env=env, check=True)
+    first = commit("README.md", "Our journal.\n")
+    assert deploys(first, first)  # no cache yet, or a build hook: always
+    notes = commit("README.md", "Our journal, with notes.\n")
+    assert not deploys(first, notes)
+    other = commit("notes/ideas.txt", "Photos to ask Grandma for.\n")
+    assert not deploys(notes, other)
+    entry = commit("content/entries/2026-12-01-home.md", '---\ntitle: "Home"\n---\n\nHome.\n')
+    assert deploys(other, entry)
+    settings = journal / "journalgen.yaml"
+    setting = commit("journalgen.yaml", settings.read_text() + "footer: With love.\n")
+    assert deploys(entry, setting)

@@ -250,6 +250,7 @@ def _run(args: argparse.Namespace) -> int:
             "publish again: nothing is lost, what was kept is sent next time.",
         )
     print("Sent. The host publishes it in a minute or two.")
+    _count_deploys(site_dir)
     if args.wait is None and not args.notify:
         return 0
     if not _wait_until_live(site_dir, args.wait or WAIT_SECONDS):
@@ -259,6 +260,41 @@ def _run(args: argparse.Namespace) -> int:
 
         return following.run_notify(argparse.Namespace(site=args.site, dry_run=False))
     return 0
+
+
+NETLIFY_FREE_DEPLOYS = 20
+"""Netlify's free plan: 300 credits a month, 15 a production deploy."""
+
+
+def deploys_this_month(site_dir: Path, today: dt.date) -> int:
+    """The pushes of this calendar month that changed what is published (each is one deploy
+    on Netlify; the others are skipped by the `ignore` command of netlify.toml), counted
+    from git's history as commits."""
+    from journalgen.publishing.hosts import PUBLISHED
+
+    since = today.replace(day=1).isoformat()
+    listed = _git(site_dir, "log", f"--since={since} 00:00", "--format=%H", "--", *PUBLISHED)
+    return len(listed.stdout.split()) if listed.returncode == 0 else 0
+
+
+def _count_deploys(site_dir: Path) -> None:
+    from journalgen.publishing.hosts import detect
+
+    if detect(site_dir)[0] != "netlify":
+        return
+    count = deploys_this_month(site_dir, dt.date.today())
+    left = NETLIFY_FREE_DEPLOYS - count
+    line = f"Netlify has deployed the journal about {count} times this month"
+    if left > 5:
+        print(f"{line}; its free plan allows about {NETLIFY_FREE_DEPLOYS}.")
+        return
+    print(
+        f"{line}: about {max(left, 0)} left on its free plan before it pauses every site "
+        "of the account until the month ends. Publish less often: write two entries, "
+        "or approve messages together with the next entry, then publish once. Or move to "
+        "Cloudflare, which has no such meter: journalgen upgrade --host cloudflare.",
+        file=sys.stderr,
+    )
 
 
 def _wait_until_live(site_dir: Path, seconds: int) -> bool:

@@ -50,10 +50,24 @@ def _fill(name: str, **values: str) -> bytes:
     return Template(text).substitute(values).encode("utf-8")
 
 
+PUBLISHED = (
+    "content", "static", "templates", "journalgen.yaml", "requirements.txt", "vendor",
+    "netlify.toml", "netlify",
+)  # fmt: skip
+"""What a deploy publishes or is built from: a push that changes none of it deploys nothing."""
+IGNORE = (
+    '[ "$CACHED_COMMIT_REF" != "$COMMIT_REF" ] && '
+    'git diff --quiet "$CACHED_COMMIT_REF" "$COMMIT_REF" -- ' + " ".join(PUBLISHED)
+)
+"""Netlify's `ignore` command: exit 0 (no deploy) when nothing published changed since the
+last deploy; a first build (no cache: the two refs are equal) or a build hook's builds."""
+
+
 def netlify_toml(build_command: str = f"{INSTALL} && {BUILD} && {GATE}") -> bytes:
     return _fill(
         "netlify.toml",
         build_command=build_command,
+        ignore_command=IGNORE.replace('"', '\\"'),
         python_version=PYTHON_VERSION,
         headers=headers.toml_tables(headers.FIXED).rstrip("\n"),
     )
