@@ -102,6 +102,8 @@ def test_the_keepsake_opens_from_a_disk_in_chromium(tmp_path: Path, source: Path
     folder = journal / "keepsake"
     assert (folder / "index.html").is_file() and (folder / "book" / "index.html").is_file()
     assert (folder / "book.pdf").read_bytes().startswith(b"%PDF")
+    letter = (folder / "how-this-journal-is-kept.html").read_text(encoding="utf-8")
+    assert "<h1>How this journal is kept</h1>" in letter and "Published at" in letter
     assert _check_links(folder) >= 10
     _names_suit_windows(folder)
     everything = "\n".join(p.read_text(encoding="utf-8") for p in folder.rglob("*.html"))

@@ -255,3 +255,36 @@ def test_publish_counts_netlifys_deploys_and_warns_before_the_allowance_runs_out
     assert (
         "about 3 left on its free plan" in said and "journalgen upgrade --host cloudflare" in said
     )
+
+
+def test_status_shows_the_keeper_what_keeps_the_journal_online(tmp_path: Path) -> None:
+    site = _journal(tmp_path)
+    settings = site / "journalgen.yaml"
+    settings.write_text(settings.read_text() + "domain_renewal: 2027-01-15\n", encoding="utf-8")
+    later = site / "content/entries/anniversary.md"
+    later.write_text(
+        '---\ntitle: "A year on"\ndate: 2099-01-01 09:00\npublish_on: 2099-01-01 09:00\n---\n\n'
+        "We remember.\n"
+    )
+    pending = site / "content/guestbook/pending"
+    pending.mkdir(parents=True, exist_ok=True)
+    (pending / "2026-11-20-ruth-0000abcd.yaml").write_text(
+        'name: "Ruth"\ndate: 2026-11-20 10:00\nmessage: "Thinking of you."\n'
+    )
+    remote = _remote(tmp_path)
+    assert _journalgen(site, "publish", "--to", str(remote)).returncode == 0
+    shown = _journalgen(site, "status")
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    said = {line[2:].split("  ", 1)[0].strip(): line for line in lines}
+    assert "https://cooper-journal.netlify.app/ (Netlify)" in said["Published at"]
+    assert "Deploys this month" in said and "of the free plan's 20" in said["Deploys this month"]
+    assert "A year on, 2099-01-01 09:00" in said["Next scheduled entry"]
+    assert said["Its hourly check"].startswith("!")  # Netlify without the trigger: told
+    assert "1 message" in said["Waiting for you"] and said["Waiting for you"].startswith("!")
+    assert "2027-10-31" in said["Python of the host's build"]
+    assert "renews on 2027-01-15" in said["The domain"]
+    letter = _journalgen(site, "status", "--handover")
+    assert letter.stdout.startswith("How this journal is kept")
+    assert "- Next scheduled entry: A year on" in letter.stdout
+    assert "Passwords and keys are never in the folder" in letter.stdout

@@ -187,7 +187,7 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
         return parser
     from journalgen import deploycheck, farewell, guestbook_cli
     from journalgen.commands import book as book_command
-    from journalgen.commands import forms, keepsake, publish
+    from journalgen.commands import forms, keepsake, publish, status
     from journalgen.following import commands as following_commands
     from journalgen.importing import commands as importing_commands
     from journalgen.publishing import commands as publishing_commands
@@ -282,6 +282,7 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
     forms.register(commands, common, site)
     book_command.register(commands, common, site)
     keepsake.register(commands, common, site)
+    status.register(commands, common, site)
     return parser
 
 

@@ -154,6 +154,8 @@ class SiteConfig:
     allow_unsafe_html: bool = False
     """Keep the HTML written in entries and pages as it is, scripts included (sanitize.py
     removes everything that could run unless this is set)."""
+    domain_renewal: dt.date | None = None
+    """When the journal's own domain name must be renewed (`journalgen status` reminds)."""
     keepsake: bool = False
     """Set only by `journalgen keepsake` (never in journalgen.yaml): pages made to be read
     from a disk, without forms, feeds or anything that needs the website."""
@@ -208,6 +210,7 @@ KNOWN_KEYS = (
     "email",
     "allow_unsafe_html",
     "share_links",
+    "domain_renewal",
 )
 
 PASSWORD_VARIABLE = "JOURNALGEN_PASSWORD"
@@ -279,6 +282,7 @@ def parse(text: str, path: Path, password_variable: str | None = None) -> SiteCo
         photos=_photos(fields, text, path),
         allow_unsafe_html=fields.boolean("allow_unsafe_html", False),
         share_links=fields.boolean("share_links") if fields.has("share_links") else None,
+        domain_renewal=_memorial_date(fields, "domain_renewal"),
     )
 
 
@@ -514,6 +518,7 @@ def _memorial(fields: Fields, text: str, path: Path) -> Memorial | None:
 
 
 def _memorial_date(group: Fields, key: str) -> dt.date | None:
+    """A whole date of the settings (YYYY-MM-DD): the memorial's dates, the renewal."""
     value = group.raw(key)
     if value is None:
         return None

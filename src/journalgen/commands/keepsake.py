@@ -26,6 +26,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from journalgen import files
 from journalgen.errors import JournalError
+from journalgen.site import Site
 
 DEFAULT_NAME = "keepsake"
 STAGE = Path(".journalgen") / "keepsake-build"
@@ -186,6 +187,7 @@ def make(site_dir: Path, folder: Path, *, pdf: bool = True) -> Made:
                 shutil.copyfile(path, target)
         if book:
             (building / "book.pdf").write_bytes(book)
+        (building / HANDOVER_PAGE).write_text(_handover(site_dir, site, names), encoding="utf-8")
         archive = folder.with_name(folder.name + ".zip")
         _zip(building, archive, folder.name)
         _replace_folder(building, folder)
@@ -193,6 +195,20 @@ def make(site_dir: Path, folder: Path, *, pdf: bool = True) -> Made:
         shutil.rmtree(building, ignore_errors=True)
         raise
     return Made(folder, archive, pages, len(found) + bool(book), bool(book))
+
+
+HANDOVER_PAGE = "how-this-journal-is-kept.html"
+"""For whoever takes the journal over: what keeps it online and what will lapse
+(`journalgen status --handover`)."""
+
+
+def _handover(site_dir: Path, site: Site, names: dict[str, str]) -> str:
+    import datetime as dt
+
+    from journalgen.commands.status import handover_page
+
+    style = next((n for n in names.values() if re.fullmatch(r"assets/style\.\w+\.css", n)), "")
+    return handover_page(site_dir, dt.date.today(), site.title, site.config.language, style)
 
 
 def _clashes(names: dict[str, str]) -> tuple[str, str] | None:
