@@ -85,6 +85,11 @@ def test_photos_tables_footnotes_and_letter_paper(tmp_path: Path) -> None:
         'What #set page(paper: "a5") and ] or $x$ look like when someone types them.\n',
     )
     site.entry("2026-11-03-draft.md", 'title: "Secret draft"\ndraft: true', "Nobody reads this.\n")
+    site.entry(
+        "2026-11-02-pasted.md",
+        'title: "Pasted"',
+        '<table><tr><td colspan="two">odd</td><td colspan="1_000">big</td></tr></table>\n',
+    )
     pdf = _book(site.root, tmp_path, "--paper", "letter")
     reader = PdfReader(pdf)
     box = reader.pages[0].mediabox

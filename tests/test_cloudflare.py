@@ -222,3 +222,28 @@ def test_a_cloudflare_journal_takes_a_message_and_brings_it_in(
         monkeypatch.setenv("CLOUDFLARE_API_TOKEN", "wrong")
         assert main(["forms", "--cloudflare", "--site", str(journal)]) == 1
         assert "Cloudflare refused to give the forms (403" in capsys.readouterr().err
+
+
+def test_old_addresses_are_written_in_cloudflares_dialect(tmp_path: Path) -> None:
+    """Cloudflare Pages follows every rule of `_redirects` before any file and reads no
+    `!` and no query: a journal moved there (`upgrade --host cloudflare`) writes its old
+    addresses so, leaving out the `?p=` ones, which only Netlify can keep."""
+    journal = tmp_path / "journal"
+    assert main(["init", str(journal), "--title", "Cooper's journal"]) == 0
+    written_by_the_family(journal)
+    welcome = next((journal / "content/entries").glob("*welcome.md")).name
+    (journal / "content/redirects.yaml").write_text(
+        f'"/?p=7": "entries/{welcome}"\n"/2011/05/05/welcome/": "entries/{welcome}"\n'
+    )
+    assert main(["build", "--site", str(journal), "--quiet"]) == 0
+    netlify = (journal / "output/_redirects").read_text()
+    assert "301!" in netlify and "p=7" in netlify
+    assert main(["upgrade", "--host", "cloudflare", "--site", str(journal)]) == 0
+    assert main(["build", "--site", str(journal), "--quiet"]) == 0
+    rules = [
+        line.split()
+        for line in (journal / "output/_redirects").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert rules and all(len(rule) == 3 and rule[2] == "301" for rule in rules), rules
+    assert ["/2011/05/05/welcome/", rules[0][1], "301"] in rules

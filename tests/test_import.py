@@ -388,7 +388,8 @@ def test_scripts_and_path_tricks_in_an_export_are_neutralised(
 @pytest.mark.parametrize(
     "old",
     ["/?go=1&//evil.example/&302!", "/?a=1&https://evil.example/&200!", "//evil.example/x",
-     "/x?y=1", "/?p=1&:splat", "/a\tb"],
+     "/x?y=1", "/?p=1&:splat", "/a\tb", "/a\ufeff//evil.example/x\ufeff302",
+     "/a\u00a0https://evil.example/\u3000200!"],
 )  # fmt: skip
 def test_a_hand_written_redirect_that_would_leave_the_journal_is_an_error_naming_its_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str

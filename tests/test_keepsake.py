@@ -156,3 +156,12 @@ def test_nothing_unpublished_is_ever_in_a_keepsake(tmp_path: Path) -> None:
         for name in archive.namelist():
             assert b"DRAFTWORD" not in archive.read(name), name
     assert not (keepsake / "book.pdf").exists()
+
+
+def test_a_link_written_without_its_last_slash_still_leads_to_the_page(tmp_path: Path) -> None:
+    journal = _journal(MEMORIAL, tmp_path)
+    entry = next((journal / "content/entries").glob("*.md"))
+    entry.write_text(entry.read_text() + "\nSee [the about page](/about) too.\n")
+    assert main(["keepsake", "--site", str(journal), "--no-pdf"]) == 0
+    page = next((journal / "keepsake").rglob(f"*/{entry.stem[11:]}/index.html"))
+    assert 'href="../../../about/index.html">the about page</a>' in page.read_text()

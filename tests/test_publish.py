@@ -286,5 +286,46 @@ def test_status_shows_the_keeper_what_keeps_the_journal_online(tmp_path: Path) -
     assert "renews on 2027-01-15" in said["The domain"]
     letter = _journalgen(site, "status", "--handover")
     assert letter.stdout.startswith("How this journal is kept")
-    assert "- Next scheduled entry: A year on" in letter.stdout
+    assert "- Next scheduled entry: an entry (journalgen schedule), 2099-01-01" in letter.stdout
+    assert "A year on" not in letter.stdout  # the letter goes into the keepsake
     assert "Passwords and keys are never in the folder" in letter.stdout
+
+
+def test_publish_never_takes_over_a_repository_the_journal_sits_in(tmp_path: Path) -> None:
+    """A journal inside another git repository (a home folder kept in git): publish
+    refuses, and that repository's remote and files are left alone."""
+    outer = tmp_path / "home"
+    outer.mkdir()
+    subprocess.run(["git", "init", "-q", str(outer)], check=True)
+    subprocess.run(["git", "-C", str(outer), "remote", "add", "origin", "dotfiles.git"], check=True)
+    (outer / "secret.txt").write_text("not for the journal\n")
+    site = _journal(outer)
+    remote = _remote(tmp_path)
+    refused = _journalgen(site, "publish", "--to", str(remote))
+    assert refused.returncode == 1
+    assert "inside another git repository" in refused.stderr
+    remotes = subprocess.run(
+        ["git", "-C", str(outer), "remote", "get-url", "origin"], capture_output=True, text=True
+    )
+    assert remotes.stdout.strip() == "dotfiles.git"
+    assert _log(remote) == []
+
+
+def test_a_large_json_download_is_brought_in(tmp_path: Path) -> None:
+    """A JSON download larger than a megabyte (Cloudflare's, fetched whole each time)."""
+    import json
+
+    site = _journal(tmp_path)
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    items = [
+        {"form_name": "guestbook", "created_at": f"2026-11-{1 + n % 28:02d}T10:00:{n % 60:02d}Z",
+         "data": {"name": f"Friend {n}", "message": f"Message {n}. " + "x" * 8000,
+                  "bot-field": ""}}
+        for n in range(150)
+    ]  # fmt: skip
+    (downloads / "guestbook-big.json").write_text(json.dumps(items))
+    assert (downloads / "guestbook-big.json").stat().st_size > 1_100_000
+    done = _journalgen(site, "forms", str(downloads))
+    assert done.returncode == 0, done.stderr
+    assert len(list((site / "content/guestbook/pending").glob("*.yaml"))) == 150

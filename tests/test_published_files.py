@@ -37,6 +37,10 @@ EVIL_SVG = """<?xml version="1.0" encoding="UTF-8"?>
     <img src="x" onerror="console.log('RAN foreign')"/></div></foreignObject>
   <text x="20" y="60" style="fill:#fff">Beans</text>
   <use xlink:href="https://evil.example/sprite.svg#a"/>
+  <style><desc/>@import url(https://evil.example/x.css)</style>
+  <style>@IMPORT "https://evil.example/caps.css";</style>
+  <style>rect { fill: \75rl(https://evil.example/e.png) }</style>
+  <circle cx="5" cy="5" r="2" style="fill: image-set('https://evil.example/s.png' 1x)"/>
   <image href="https://tracker.example/pixel.png" width="1" height="1"/>
 </svg>
 """

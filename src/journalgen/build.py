@@ -153,7 +153,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
             _later(lambda: book.render(site, env, reuse) if options.book else ()),
             _later(lambda: feeds.render(site, reuse)),
             (schedule.schedule_file(entries, now),),
-            redirects.render(moved, site),
+            redirects.render(moved, site, cloudflare=_on_cloudflare(options.site_dir)),
             _later(lambda: drawings(site)),
         ),
         own_rules(options.site_dir),
@@ -373,6 +373,13 @@ def static_copies(site_dir: Path, site: Site) -> list[Copy]:
     if runnable:
         raise JournalError(runnable)
     return list(chosen.values())
+
+
+def _on_cloudflare(site_dir: Path) -> bool:
+    """The journal is published on Cloudflare Pages (its workflow is there)."""
+    from journalgen.publishing.hosts import CLOUDFLARE_WORKFLOW
+
+    return (site_dir / CLOUDFLARE_WORKFLOW).is_file()
 
 
 def linked_files(site: Site) -> set[str]:

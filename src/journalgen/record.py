@@ -109,6 +109,8 @@ def identity(
         str(out_dir.absolute()),
         repr((drafts, future, strict, str(photos))),
         hashlib.sha256(password.encode()).hexdigest(),
+        # The host's dialect of `_redirects` (Cloudflare's: build.py) follows its workflow.
+        str((site_dir / ".github" / "workflows" / "journalgen-cloudflare.yml").is_file()),
     )
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -102,16 +103,26 @@ any other word there (`//evil.example/`, `302!`) would be read as the rule's tar
 status, sending readers to another site or making the journal's domain show it."""
 
 
+_JS_SPACES = frozenset("\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff")
+_JS_SPACES |= frozenset(chr(c) for c in range(0x2000, 0x200B))
+"""What Netlify's parser (JavaScript's `\\s`) splits a rule's words at."""
+
+
+def _path_character(c: str) -> bool:
+    """A character an old address may hold: the URL's own (`*`, `:` and `#` excepted:
+    Netlify reads them as a pattern, a placeholder, a comment), or a letter beyond ASCII
+    that no parser takes for a space or a control character."""
+    if c < "\x80":
+        return c.isalnum() or c in "._~!$&'()+,;=@%/?-"
+    return c not in _JS_SPACES and unicodedata.category(c)[0] not in "ZC"
+
+
 def valid_old_address(old: str) -> bool:
     """An address journalgen can redirect: a path from the root, or a query on the root
     made of `key=value` pairs (`/?p=123&lang=en`), without what Netlify would read as a
     pattern (`*`, `:name`), a comment (`#`), spaces, `..`, a second slash at the start or
     parts longer than a file name may be."""
-    if (
-        not old.startswith("/")
-        or old.startswith("//")
-        or any(c.isspace() or c in "*:\\#" or ord(c) < 32 or ord(c) == 127 for c in old)
-    ):
+    if not old.startswith("/") or old.startswith("//") or not all(map(_path_character, old)):
         return False
     path, _, query = old.partition("?")
     if "?" in old and (path != "/" or not all(map(_QUERY_PAIR.fullmatch, query.split("&")))):
@@ -152,20 +163,25 @@ def _stub_path(old: str) -> str | None:
     return rel + "/index.html"
 
 
-def render(moved: tuple[Moved, ...], site: Site) -> list[Output]:
+def render(moved: tuple[Moved, ...], site: Site, *, cloudflare: bool = False) -> list[Output]:
+    """`_redirects` and the forwarding pages. `cloudflare`: in Cloudflare Pages' dialect of
+    the file, which follows every rule before any file (no `!`) and matches no query (an
+    old `/?p=123` address cannot be kept there)."""
     if not moved:
         return []
     base = site.config.base_path
+    force = "" if cloudflare else "!"
     lines = ["# Old addresses of the blog this journal came from (content/redirects.yaml)."]
     pages: list[Output] = []
     for item in moved:
         new = base + item.new
         if item.old.startswith("/?"):
-            lines.append(f"/ {item.old[2:].replace('&', ' ')} {new} 301!")
+            if not cloudflare:
+                lines.append(f"/ {item.old[2:].replace('&', ' ')} {new} 301!")
             continue
-        lines.append(f"{item.old} {new} 301!")
+        lines.append(f"{item.old} {new} 301{force}")
         if item.old.endswith("/") and len(item.old) > 1:
-            lines.append(f"{item.old.rstrip('/')} {new} 301!")
+            lines.append(f"{item.old.rstrip('/')} {new} 301{force}")
         stub = _stub_path(item.old)
         if stub is not None:
             pages.append(Output(stub, _page(item, new, site).encode("utf-8")))

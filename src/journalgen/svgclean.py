@@ -44,7 +44,11 @@ _LINK = re.compile(r"#[A-Za-z_][\w.:-]*|data:image/(?:png|jpeg|gif|webp);base64,
 """The only links kept: to a part of the same drawing, or a picture inside it."""
 _RUNS = re.compile(r"(?:java|vb)script:|data:|url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 """A value that could run something or fetch another address."""
-_DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*>", re.IGNORECASE)
+_DOCTYPE = re.compile(r"<!DOCTYPE[^>\[]*>", re.IGNORECASE)
+_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_FETCHES = re.compile(r"url|@import|image-set|image\(|expression|\\", re.IGNORECASE)
+"""CSS that could fetch another address (or hide such words behind an escape): a style
+holding any of it is dropped whole, rather than mended."""
 
 
 class NotADrawing(ValueError):
@@ -53,10 +57,15 @@ class NotADrawing(ValueError):
 
 def clean(data: bytes) -> bytes:
     """`data` (an SVG file) with only its drawing left: see the module's text."""
-    if b"<!ENTITY" in data.upper() or re.search(rb"<!DOCTYPE[^>]*\[", data, re.IGNORECASE):
-        raise NotADrawing("it declares entities, which journalgen does not read")
     try:
-        root = ET.fromstring(_DOCTYPE.sub(b"", data, count=1))
+        text = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data.decode()
+    except UnicodeDecodeError as err:
+        raise NotADrawing("it is not text in UTF-8 or UTF-16") from err
+    if "<!entity" in text.lower() or re.search(r"<!DOCTYPE[^>]*\[", text, re.IGNORECASE):
+        raise NotADrawing("it declares entities, which journalgen does not read")
+    text = _DECLARATION.sub("", _DOCTYPE.sub("", text.lstrip("\ufeff"), count=1), count=1)
+    try:
+        root = ET.fromstring(text)
     except ET.ParseError as err:
         raise NotADrawing(f"it is not readable XML ({err})") from err
     if root.tag != f"{{{SVG}}}svg":
@@ -87,8 +96,11 @@ def _clean(element: ET.Element) -> None:
             element.append(child)
         elif child.tail:  # the text after a removed element stays
             _append_text(element, child.tail)
-    if element.tag == "style" and element.text:
-        element.text = _RUNS.sub("", element.text.replace("@import", ""))
+    if element.tag == "style":
+        css = "".join(element.itertext())
+        for child in list(element):
+            element.remove(child)
+        element.text = None if _FETCHES.search(_without_local_urls(css)) else css
 
 
 def _adopt(parent: ET.Element, unwrapped: ET.Element) -> None:
@@ -113,7 +125,7 @@ def _kept_attribute(name: str, value: str) -> bool:
     if name.startswith("{"):
         namespace = name[1:].split("}", 1)[0]
         if namespace == XML:
-            return True
+            return local in ("space", "lang")  # never xml:base, which moves every link
         if namespace != XLINK or local != "href":
             return False
     if local.lower().startswith("on"):
@@ -121,7 +133,16 @@ def _kept_attribute(name: str, value: str) -> bool:
     plain = re.sub(r"[\x00-\x20]", "", value)
     if local == "href":
         return _LINK.fullmatch(value.strip()) is not None
+    if local == "base" or "\\" in value:
+        return False  # xml:base, and CSS escapes that could spell url( in disguise
+    if local == "style":
+        return _FETCHES.search(_without_local_urls(value)) is None
     return _RUNS.search(plain) is None
+
+
+def _without_local_urls(css: str) -> str:
+    """`css` without the references to a part of the same drawing (`url(#gradient)`)."""
+    return re.sub(r"url\(\s*['\"]?#[\w.:-]*['\"]?\s*\)", "", css, flags=re.IGNORECASE)
 
 
 def _local(tag: object) -> str:

@@ -231,11 +231,11 @@ class Writer:
         columns = 0
         for row in rows:
             found = [c for c in row.children if isinstance(c, _Node) and c.tag in ("td", "th")]
-            columns = max(columns, sum(int(c.attrs.get("colspan") or 1) for c in found))
+            columns = max(columns, sum(_span(c) for c in found))
             for cell in found:
                 text = self.inline(cell.children).strip()
                 text = f"#strong[{text}]" if cell.tag == "th" else text
-                span = int(cell.attrs.get("colspan") or 1)
+                span = _span(cell)
                 cells.append(f"table.cell(colspan: {span})[{text}]" if span > 1 else f"[{text}]")
         return f"#table(columns: {max(columns, 1)}, {', '.join(cells)})"
 
@@ -313,6 +313,13 @@ def _without_backrefs(nodes: list[_Node | str]) -> list[_Node | str]:
             node = _Node(node.tag, node.attrs, _without_backrefs(node.children))
         kept.append(node)
     return kept
+
+
+def _span(cell: _Node) -> int:
+    """The columns a cell spans, as HTML reads `colspan` (a number from 1 to 50; anything
+    else counts as 1)."""
+    found = re.match(r"\s*(\d{1,3})", cell.attrs.get("colspan", ""))
+    return min(max(int(found.group(1)), 1), 50) if found else 1
 
 
 def _is_picture(node: _Node) -> bool:

@@ -130,9 +130,13 @@ def fetch_cloudflare(environ: dict[str, str], into: Path) -> list[Path]:
 def kind_of(path: Path) -> Form | None:
     """Which form a download holds: a message makes it the guestbook's; a name and an
     address alone, the follow form's; None for any other file."""
+    from journalgen.guestbook_cli import MAX_JSON_BYTES
+
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            start = handle.read(1 << 20)
+            start = handle.read(1 << 16)
+            if start.lstrip().startswith(("[", "{")):
+                start += handle.read(MAX_JSON_BYTES)  # a JSON file is read whole
     except (OSError, UnicodeDecodeError):
         return None
     if start.lstrip().startswith(("[", "{")):
@@ -190,6 +194,7 @@ def _bring_in(args: argparse.Namespace, chosen: Sequence[tuple[Path, Form | None
 
     for path, kind in chosen:
         if kind is None:
+            print(f"{path.name}: not a download of the journal's forms (left alone)")
             continue
         print(f"{path.name}: {'guestbook messages' if kind == 'guestbook' else 'follow requests'}")
         one = argparse.Namespace(site=args.site, file=str(path))

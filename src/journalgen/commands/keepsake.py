@@ -127,7 +127,7 @@ def relative_links(html: str, page: str, names: dict[str, str], base_url: str) -
         path = unquote(parts.path[len(base_path) :])
         if path == "" or path.endswith("/"):
             path += "index.html"
-        target = names.get(path)
+        target = names.get(path) or names.get(path + "/index.html")  # `/about` as `/about/`
         if target is None:
             return None
         relative = posixpath.relpath(target, here or ".")

@@ -142,6 +142,14 @@ def _need_git() -> None:
 def _first_time(site_dir: Path, to: str | None) -> None:
     """Make the journal a repository connected to GitHub, or say how."""
     inside = _git(site_dir, "rev-parse", "--show-toplevel")
+    if inside.returncode == 0 and Path(inside.stdout.strip()).resolve() != site_dir.resolve():
+        raise JournalError.at(
+            site_dir,
+            f"this journal is inside another git repository ({inside.stdout.strip()}), "
+            "which journalgen will not publish",
+            hint="Move the journal's folder out of it (for example next to it), then run "
+            "journalgen publish --to ADDRESS again.",
+        )
     if inside.returncode != 0:
         if to is None:
             raise _not_connected(site_dir)
@@ -228,7 +236,7 @@ def _run(args: argparse.Namespace) -> int:
             ]
         )
     print(f"Built and checked: {report.entries} entries, {report.pages} pages.")
-    _git(site_dir, "add", "--all")
+    _git(site_dir, "add", "--all", "--", ".")
     listed = _git(site_dir, "-c", "core.quotePath=false", "status", "--porcelain", "-uall")
     status = [(line[:2], line[3:].strip('"')) for line in listed.stdout.splitlines() if line]
     if status:

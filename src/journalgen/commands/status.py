@@ -67,8 +67,10 @@ def _git(site_dir: Path, *args: str) -> str:
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
-def facts(site_dir: Path, today: dt.date) -> list[Fact]:
-    """What the keeper needs to know, as label and words."""
+def facts(site_dir: Path, today: dt.date, *, titles: bool = True) -> list[Fact]:
+    """What the keeper needs to know, as label and words. `titles`: name the scheduled
+    entry (not in the handover letter, which the keepsake carries: nothing unpublished
+    is ever in a keepsake)."""
     from journalgen import config as config_module
     from journalgen import sources
     from journalgen.build import parse_sources
@@ -102,7 +104,8 @@ def facts(site_dir: Path, today: dt.date) -> list[Fact]:
         first = timed[0]
         assert first.when is not None
         when = first.when.astimezone(settings.zone)
-        found.append(Fact("Next scheduled entry", f"{first.entry.title}, {when:%Y-%m-%d %H:%M}"))
+        what = f"{first.entry.title}, " if titles else "an entry (journalgen schedule), "
+        found.append(Fact("Next scheduled entry", f"{what}{when:%Y-%m-%d %H:%M}"))
         last = _git(site_dir, "log", "-1", "--format=%cs")
         checked = host != "netlify" or trigger
         if not checked:
@@ -190,7 +193,7 @@ What keeps it online, and what will lapse:
 
 def handover_text(site_dir: Path, today: dt.date) -> str:
     lines = [HANDOVER]
-    for fact in facts(site_dir, today):
+    for fact in facts(site_dir, today, titles=False):
         mark = " (!)" if fact.warning else ""
         lines.append(f"- {fact.label}: {fact.value}{mark}")
     lines.append(
@@ -207,7 +210,7 @@ def handover_page(
     """The letter as a page of the keepsake (`stylesheet`: the site's, relative)."""
     items = "\n".join(
         f"<li><strong>{html.escape(f.label)}</strong>: {html.escape(f.value)}</li>"
-        for f in facts(site_dir, today)
+        for f in facts(site_dir, today, titles=False)
     )
     intro = "".join(
         f"<p>{html.escape(part.strip())}</p>\n"
