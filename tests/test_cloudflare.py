@@ -27,7 +27,7 @@ import yaml
 
 from conftest import written_by_the_family
 from journalgen.cli import main
-from journalgen.publishing import hosts
+from journalgen.publishing import CLOUDFLARE_WORKFLOW, hosts
 
 REPO = Path(__file__).resolve().parents[1]
 WRANGLER = REPO / "node_modules" / ".bin" / "wrangler"
@@ -168,7 +168,7 @@ def test_a_cloudflare_journal_takes_a_message_and_brings_it_in(
                  "--author", "Jenny", "--base-url", "https://cooper.pages.dev/"]) == 0  # fmt: skip
     written_by_the_family(journal, "https://cooper.pages.dev/")
     assert not (journal / "netlify.toml").exists()
-    workflow = yaml.safe_load((journal / hosts.CLOUDFLARE_WORKFLOW).read_text())
+    workflow = yaml.safe_load((journal / CLOUDFLARE_WORKFLOW).read_text())
     runs = [step["run"] for step in workflow["jobs"]["build"]["steps"] if "run" in step]
     assert runs.index("python -m journalgen deploy-check") < next(
         i for i, run in enumerate(runs) if f"wrangler@{hosts.WRANGLER} pages deploy output" in run

@@ -32,7 +32,7 @@ from journalgen.entries import Entry, Page, parse_entry, parse_page
 from journalgen.errors import JournalError, Problem, printable
 from journalgen.keys import PageKeys
 from journalgen.outputs import Copy, Kept, Output
-from journalgen.publishing import schedule
+from journalgen.publishing import CLOUDFLARE_WORKFLOW, schedule
 from journalgen.site import Selection, Site, assemble
 
 STATIC_DIR = "static"
@@ -377,8 +377,6 @@ def static_copies(site_dir: Path, site: Site) -> list[Copy]:
 
 def _on_cloudflare(site_dir: Path) -> bool:
     """The journal is published on Cloudflare Pages (its workflow is there)."""
-    from journalgen.publishing.hosts import CLOUDFLARE_WORKFLOW
-
     return (site_dir / CLOUDFLARE_WORKFLOW).is_file()
 
 

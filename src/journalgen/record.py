@@ -39,6 +39,7 @@ from pathlib import Path
 
 from journalgen import safestore
 from journalgen.errors import Problem
+from journalgen.publishing import CLOUDFLARE_WORKFLOW
 from journalgen.writer import Folders, OutputState, folders_unchanged, intact
 
 FOLDER = Path(".cache") / "journalgen" / "records"
@@ -110,7 +111,7 @@ def identity(
         repr((drafts, future, strict, str(photos))),
         hashlib.sha256(password.encode()).hexdigest(),
         # The host's dialect of `_redirects` (Cloudflare's: build.py) follows its workflow.
-        str((site_dir / ".github" / "workflows" / "journalgen-cloudflare.yml").is_file()),
+        str((site_dir / CLOUDFLARE_WORKFLOW).is_file()),
     )
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 

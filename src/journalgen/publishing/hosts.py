@@ -13,7 +13,7 @@ from string import Template
 from typing import Literal
 
 from journalgen import files
-from journalgen.publishing import headers, trigger, vendor
+from journalgen.publishing import CLOUDFLARE_WORKFLOW, headers, trigger, vendor
 
 Host = Literal["netlify", "github-pages", "cloudflare"]
 HOSTS: tuple[Host, ...] = ("netlify", "github-pages", "cloudflare")
@@ -33,7 +33,6 @@ CRON = "7 * * * *"
 NETLIFY_TOML = "netlify.toml"
 NETLIFY_PLUGIN = "netlify/plugins/journalgen-cache"
 PAGES_WORKFLOW = ".github/workflows/journalgen-pages.yml"
-CLOUDFLARE_WORKFLOW = ".github/workflows/journalgen-cloudflare.yml"
 CLOUDFLARE_FORMS = {
     "guestbook": "functions/guestbook/thanks/index.js",
     "follow": "functions/subscribe/thanks/index.js",
