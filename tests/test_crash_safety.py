@@ -97,12 +97,17 @@ def trees(
     site = tmp / "site"
     _write_journal(site, "Before")
     assert _run(site, "build", "--quiet").returncode == 0
+    return _before_and_after(tmp, site)
+
+
+def _before_and_after(tmp: Path, site: Path) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
+    """`site`, its output as it is, and what a cold build makes after the edit every test
+    makes (the title: every page changes)."""
     old = _tree(site / "output")
     edited = tmp / "edited"
     shutil.copytree(site, edited)
     _write_journal(edited, "After")
-    new = _cold(tmp, edited)
-    return site, old, new
+    return site, old, _cold(tmp, edited)
 
 
 @pytest.fixture(scope="module")
@@ -123,12 +128,7 @@ def trees_built_twice(
     spared = {p.stat().st_ino for p in spare.rglob("*") if p.is_file()}
     shared = spared & {p.stat().st_ino for p in (site / "output").rglob("*") if p.is_file()}
     assert len(shared) > len(spared) * 0.8, "the spare should share most files with output/"
-    old = _tree(site / "output")
-    edited = tmp / "edited"
-    shutil.copytree(site, edited)
-    _write_journal(edited, "After")
-    new = _cold(tmp, edited)
-    return site, old, new
+    return _before_and_after(tmp, site)
 
 
 def _fresh_copy(template: Path, tmp: Path) -> Path:

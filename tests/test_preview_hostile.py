@@ -122,9 +122,9 @@ def _post(port: int, path: str, fields: dict[str, str]) -> tuple[int, str]:
         connection.close()
 
 
-def test_the_forms_sent_to_the_preview_wait_in_pending(tmp_path: Path) -> None:
-    """The guestbook form and the follow form: kept where an import would put them, never
-    published, and the thank-you page shown, as on the real site."""
+def _preview_with_forms(tmp_path: Path) -> tuple[Path, JournalgenProcess, int]:
+    """A journal with both forms (the guestbook's, and the follow form: email is set up),
+    previewed by `journalgen serve` on a free port, built once."""
     site = make_site(tmp_path / "site")
     settings = site / "journalgen.yaml"
     settings.write_text(
@@ -135,6 +135,17 @@ def test_the_forms_sent_to_the_preview_wait_in_pending(tmp_path: Path) -> None:
         line = server.wait_for_line("Serving a preview at", timeout=60)
         port = int(re.search(r":(\d+)/", line).group(1))  # type: ignore[union-attr]
         server.wait_for_line("Built", timeout=60)
+    except BaseException:
+        server.kill()
+        raise
+    return site, server, port
+
+
+def test_the_forms_sent_to_the_preview_wait_in_pending(tmp_path: Path) -> None:
+    """The guestbook form and the follow form: kept where an import would put them, never
+    published, and the thank-you page shown, as on the real site."""
+    site, server, port = _preview_with_forms(tmp_path)
+    try:
         form = {"form-name": "guestbook", "name": "Auntie Bea", "message": "Love to you all.",
                 "entry": "hair", "location": "", "bot-field": ""}  # fmt: skip
         status, location = _post(port, "/guestbook/thanks/", form)
@@ -200,16 +211,8 @@ def test_a_form_from_another_website_is_refused_and_posting_is_bounded(tmp_path:
     to their preview (Origin and Sec-Fetch-Site as browsers send them); the preview's own
     form still works; a burst writes at most a bounded number of files; a message too long
     to keep gets a page that says so."""
-    site = make_site(tmp_path / "site")
-    settings = site / "journalgen.yaml"
-    settings.write_text(
-        settings.read_text() + "email:\n  from: family@example.org\n  smtp_host: smtp.example.org\n"
-    )
-    server = JournalgenProcess(["serve", "--port", "0", "--site", str(site)], site)
+    site, server, port = _preview_with_forms(tmp_path)
     try:
-        line = server.wait_for_line("Serving a preview at", timeout=60)
-        port = int(re.search(r":(\d+)/", line).group(1))  # type: ignore[union-attr]
-        server.wait_for_line("Built", timeout=60)
         form = {"form-name": "guestbook", "name": "A stranger", "message": "Hello.",
                 "entry": "hair", "location": "", "bot-field": ""}  # fmt: skip
         follow = {"form-name": "follow", "name": "A stranger", "email": "thief@evil.example",

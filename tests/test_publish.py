@@ -5,20 +5,17 @@ the new entry and emails it through a real SMTP server (aiosmtpd)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from browserpages import served
 from conftest import written_by_the_family
 from journalgen.commands.publish import describe
 
@@ -135,32 +132,13 @@ def test_a_build_with_a_problem_is_neither_kept_nor_sent(tmp_path: Path) -> None
     assert "welcome.md" in status.stdout  # still the family's to fix, not committed
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def _host(folder: Path) -> Iterator[str]:
-    """A stand-in for the host: serves `folder` (what it last published)."""
-    handler = functools.partial(_Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_publish_waits_for_the_site_then_emails_the_new_entry(tmp_path: Path) -> None:
     from test_notify import Handler, smtp_server
 
     live = tmp_path / "live"
     live.mkdir()
     mailbox = Handler()
-    with _host(live) as address, smtp_server(mailbox) as port:
+    with served(live) as address, smtp_server(mailbox) as port:
         site = _journal(tmp_path, address)
         settings = site / "journalgen.yaml"
         settings.write_text(
