@@ -89,30 +89,25 @@ def journal_files(host: Host, *, schedule: bool) -> dict[str, bytes]:
         if schedule:
             made[SCHEDULE_WORKFLOW] = _fill("github/journalgen-schedule.yml", cron=CRON)
             made[TRIGGER_SCRIPT] = trigger_source
-    elif host == "cloudflare":
-        made[CLOUDFLARE_WORKFLOW] = _fill(
-            "github/journalgen-cloudflare.yml",
-            cron=CRON,
-            python_version=PYTHON_VERSION,
-            install_command=INSTALL.replace("python3", "python"),
-            build_only=BUILD.replace("python3", "python"),
-            gate=GATE.replace("python3", "python"),
-            wrangler=WRANGLER,
-        )
-        made[TRIGGER_SCRIPT] = trigger_source
-        for form, rel in CLOUDFLARE_FORMS.items():
-            thanks = "/" + rel.removeprefix("functions/").removesuffix("index.js")
-            made[rel] = _fill("cloudflare/form.js", form=form, thanks=thanks)
     else:
-        made[PAGES_WORKFLOW] = _fill(
-            "github/journalgen-pages.yml",
-            cron=CRON,
-            python_version=PYTHON_VERSION,
-            install_command=INSTALL.replace("python3", "python"),
-            build_only=BUILD.replace("python3", "python"),
-            gate=GATE.replace("python3", "python"),
-        )
+        # GitHub Actions builds the journal: checked, then uploaded or handed to Pages.
+        steps = {
+            "cron": CRON,
+            "python_version": PYTHON_VERSION,
+            "install_command": INSTALL.replace("python3", "python"),
+            "build_only": BUILD.replace("python3", "python"),
+            "gate": GATE.replace("python3", "python"),
+        }
         made[TRIGGER_SCRIPT] = trigger_source
+        if host == "cloudflare":
+            made[CLOUDFLARE_WORKFLOW] = _fill(
+                "github/journalgen-cloudflare.yml", **steps, wrangler=WRANGLER
+            )
+            for form, rel in CLOUDFLARE_FORMS.items():
+                thanks = "/" + rel.removeprefix("functions/").removesuffix("index.js")
+                made[rel] = _fill("cloudflare/form.js", form=form, thanks=thanks)
+        else:
+            made[PAGES_WORKFLOW] = _fill("github/journalgen-pages.yml", **steps)
     return made
 
 
