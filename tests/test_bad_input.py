@@ -470,3 +470,25 @@ def test_what_is_published_from_static_is_what_serve_watches(site: SiteDir, name
     published = (site.out / rel).is_file()
     assert published == (not is_static_noise_name(name)), name
     assert published == (name in ("kept.txt", ".well-known")), name
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "line"),
+    [
+        ("journalgen.yaml", BASIC_CONFIG + "privacy: private\n", 13),
+        ("content/entries/2026-11-01-twice.md",
+         '---\ntitle: "One"\ndate: 2026-11-01\ntitle: "Two"\n---\n\nText.\n', 4),
+        ("journalgen.yaml",
+         BASIC_CONFIG + "email:\n  from: a@example.org\n  from: b@example.org\n", 15),
+    ],
+)  # fmt: skip
+def test_a_key_written_twice_is_an_error_naming_both_lines(
+    site: SiteDir, where: str, text: str, line: int
+) -> None:
+    """YAML would silently keep the last one, so what the family reads first would not be
+    what is published."""
+    site.write(where, text)
+    with pytest.raises(JournalError) as caught:
+        site.build()
+    (problem,) = caught.value.problems
+    assert problem.line == line and "is written twice (lines" in problem.message, problem

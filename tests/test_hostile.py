@@ -561,7 +561,9 @@ def test_no_template_can_show_the_password(tmp_path: Path, reach: str) -> None:
     print it gets `(hidden)`, a digest, or an error."""
     site = _journal(tmp_path / "site")
     settings = site / "journalgen.yaml"
-    settings.write_text(settings.read_text() + "privacy: password\n", encoding="utf-8")
+    settings.write_text(
+        settings.read_text().replace("privacy: public", "privacy: password"), encoding="utf-8"
+    )
     (site / "templates").mkdir(exist_ok=True)
     (site / "templates/404.html").write_text(f"<p>[{reach}]</p>\n", encoding="utf-8")
     env = {**os.environ, "JOURNALGEN_PASSWORD": f"family:{SECRET}"}
@@ -591,7 +593,9 @@ def test_no_template_can_show_the_password(tmp_path: Path, reach: str) -> None:
 def test_a_password_netlify_would_misread_is_refused(tmp_path: Path, password: str) -> None:
     site = _journal(tmp_path / "site")
     settings = site / "journalgen.yaml"
-    settings.write_text(settings.read_text() + "privacy: password\n", encoding="utf-8")
+    settings.write_text(
+        settings.read_text().replace("privacy: public", "privacy: password"), encoding="utf-8"
+    )
     result = subprocess.run(
         [sys.executable, "-m", "journalgen", "build", "--site", str(site)],
         capture_output=True,

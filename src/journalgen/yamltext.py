@@ -91,6 +91,7 @@ def load_mapping(text: str, path: Path, *, first_line: int = 1) -> Mapping:
                     path, "a key must be a plain word", line=key_node.start_mark.line + first_line
                 )
             lines[str(key_node.value)] = key_node.start_mark.line + first_line
+        _refuse_twice(node, path, first_line)
         values = loader.construct_document(node)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
@@ -132,6 +133,32 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     return value
+
+
+def _refuse_twice(root: yaml.Node, path: Path, first_line: int) -> None:
+    """Refuse a key written twice in one group (`privacy:` at the top and again at the
+    bottom): YAML would silently keep the last, so what the family reads first is not
+    what is published."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                stack.append(value_node)
+                if not isinstance(key_node, yaml.ScalarNode):
+                    continue
+                line = key_node.start_mark.line + first_line
+                first = seen.setdefault(str(key_node.value), line)
+                if first != line:
+                    raise JournalError.at(
+                        path,
+                        f"`{key_node.value}` is written twice (lines {first} and {line})",
+                        line=line,
+                        hint="Keep one of them: YAML would silently use the last one.",
+                    )
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def _refuse_aliases(root: yaml.Node, path: Path, first_line: int) -> None:
