@@ -74,9 +74,17 @@ def _open_every_page(folder: Path) -> None:
             page.wait_for_load_state("load")
             # Every stylesheet applied and every picture shown.
             assert page.evaluate("() => document.styleSheets.length") >= 1, html
+            # (Photos further down load lazily: each is asked for now and decoded.)
             broken = page.evaluate(
-                "() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0)"
-                ".map(i => i.currentSrc || i.src)"
+                """async () => {
+                    const broken = [];
+                    for (const image of document.images) {
+                        image.loading = 'eager';
+                        try { await image.decode(); }
+                        catch (error) { broken.push(image.currentSrc || image.src); }
+                    }
+                    return broken;
+                }"""
             )
             assert broken == [], (html, broken)
         context.close()
