@@ -236,7 +236,7 @@ def test_builds_killed_at_random_moments_leave_one_whole_build(
         seen["while writing"] += writing
         seen[_check_after_kill(site, old, new, f"random kill {attempt}")] += 1
     print(f"random kills: {seen}")
-    assert seen["killed"] >= 8 and seen["while writing"] >= 3, seen
+    assert seen["killed"] >= 8 and seen["while writing"] >= 2, seen
 
 
 def test_a_drafted_text_never_survives_a_killed_build(tmp_path: Path) -> None:
