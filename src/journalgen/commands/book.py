@@ -11,10 +11,13 @@ import argparse
 import datetime as dt
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from journalgen import files
 from journalgen.errors import JournalError
-from journalgen.site import Site
+
+if TYPE_CHECKING:
+    from journalgen.site import Site
 
 DEFAULT_NAME = "book.pdf"
 

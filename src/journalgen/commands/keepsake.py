@@ -22,11 +22,14 @@ import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
 
 from journalgen import files
 from journalgen.errors import JournalError
-from journalgen.site import Site
+
+if TYPE_CHECKING:
+    from journalgen.site import Site
 
 DEFAULT_NAME = "keepsake"
 STAGE = Path(".journalgen") / "keepsake-build"
@@ -102,6 +105,12 @@ def safe_name(part: str) -> str:
     return name
 
 
+def _start(path: Path) -> bytes:
+    """The head of a page, where a forwarding page says so."""
+    with path.open("rb") as handle:
+        return handle.read(4000)
+
+
 def _kept(rel: str, data: bytes) -> bool:
     if rel in LEFT_OUT or rel.startswith(LEFT_OUT_FOLDERS) or rel.endswith(FEEDS):
         return False
@@ -148,7 +157,7 @@ def make(site_dir: Path, folder: Path, *, pdf: bool = True) -> Made:
     found: dict[str, Path] = {}
     for path in sorted(p for p in stage.rglob("*") if p.is_file()):
         rel = path.relative_to(stage).as_posix()
-        if _kept(rel, path.read_bytes()[:4000] if rel.endswith(".html") else b""):
+        if _kept(rel, _start(path) if rel.endswith(".html") else b""):
             found[rel] = path
     names = {rel: "/".join(safe_name(part) for part in rel.split("/")) for rel in found}
     too_long = [rel for rel, name in names.items() if len(name) > MAX_PATH]

@@ -22,8 +22,12 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from journalgen.errors import JournalError, Problem
+
+if TYPE_CHECKING:
+    from journalgen.site import Site
 
 WAIT_SECONDS = 600
 """How long `--wait` waits for the site to show the newest entry."""
@@ -202,14 +206,10 @@ def _identity(site_dir: Path) -> list[str]:
     return ["-c", f"user.name={name or 'The family'}", "-c", f"user.email={email}"]
 
 
-def _titles(site_dir: Path) -> dict[str, str]:
-    from journalgen import config as config_module
-    from journalgen import sources
-    from journalgen.build import parse_sources
-
-    settings = config_module.load(site_dir)
-    tree = sources.discover(site_dir)
-    entries, _ = parse_sources(tree.sources, settings)
+def _titles(site: Site | None) -> dict[str, str]:
+    """Each published entry's title by its file (the build just read them all; a draft is
+    named by its file)."""
+    entries = site.entries if site is not None else ()
     return {f"content/{entry.source.rel}": entry.title for entry in entries}
 
 
@@ -240,7 +240,7 @@ def _run(args: argparse.Namespace) -> int:
     listed = _git(site_dir, "-c", "core.quotePath=false", "status", "--porcelain", "-uall")
     status = [(line[:2], line[3:].strip('"')) for line in listed.stdout.splitlines() if line]
     if status:
-        message = args.message or describe(status, _titles(site_dir)).message()
+        message = args.message or describe(status, _titles(report.site)).message()
         done = _git(site_dir, *_identity(site_dir), "commit", "--quiet", "-m", message)
         if done.returncode != 0:
             raise JournalError.at(None, f"git could not keep the changes: {done.stderr.strip()}")
