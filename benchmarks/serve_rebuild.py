@@ -29,10 +29,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from corpus import make_corpus
 
 from journalgen.build import BuildOptions, build
-from journalgen.changes import Batch, ChangeFilter
-from journalgen.live import Outcome, Rebuilder, preview_dir, run_loop
-from journalgen.site import Selection
-from journalgen.watcher import Watcher
+from journalgen.preview.changes import Batch, ChangeFilter
+from journalgen.preview.live import Outcome, Rebuilder, preview_dir, run_loop
+from journalgen.preview.watcher import Watcher
+from journalgen.structure.site import Selection
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

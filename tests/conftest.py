@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from journalgen.build import BuildOptions, BuildReport, build
-from journalgen.site import Selection
+from journalgen.structure.site import Selection
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 """The moment every test build happens at (scheduled entries are judged against it)."""

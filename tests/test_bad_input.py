@@ -458,7 +458,7 @@ def test_a_page_at_one_of_journalgens_own_addresses_is_named_clearly(
 def test_what_is_published_from_static_is_what_serve_watches(site: SiteDir, name: str) -> None:
     """One list of editors' and systems' leftovers: a file of static/ is published exactly
     when `serve` rebuilds for a change to it."""
-    from journalgen.changes import is_static_noise_name
+    from journalgen.preview.changes import is_static_noise_name
 
     if name == ".well-known":
         site.write("static/.well-known/security.txt", "Contact: mailto:family@example.org\n")

@@ -14,8 +14,8 @@ from collections import Counter
 from html.parser import HTMLParser
 
 from conftest import BASIC_CONFIG, SiteDir
-from journalgen.book import chapter_html
-from journalgen.render import THEME_STATIC
+from journalgen.rendering.book import chapter_html
+from journalgen.rendering.render import THEME_STATIC
 
 
 class BookReader(HTMLParser):

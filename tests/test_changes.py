@@ -19,8 +19,8 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 
-from journalgen.changes import Batch, Change, ChangeFilter, Debouncer, classify
-from journalgen.watcher import POLLING_MESSAGE, Watcher
+from journalgen.preview.changes import Batch, Change, ChangeFilter, Debouncer, classify
+from journalgen.preview.watcher import POLLING_MESSAGE, Watcher
 
 SITE = PurePosixPath("/home/clare/journal")
 

@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote
 
 import pytest
 
-from journalgen.markdown import MarkdownRenderer
+from journalgen.parsing.markdown import MarkdownRenderer
 
 SPEC = Path(__file__).parent / "fixtures" / "commonmark" / "spec-0.31.2.json"
 EXAMPLES: list[dict[str, Any]] = json.loads(SPEC.read_text(encoding="utf-8"))

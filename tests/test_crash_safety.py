@@ -278,7 +278,7 @@ def test_two_builds_started_together(tmp_path: Path) -> None:
 
 
 def test_a_second_command_waits_and_says_for_whom(tmp_path: Path) -> None:
-    from journalgen import lock
+    from journalgen.output import lock
 
     site = tmp_path / "site"
     _write_journal(site, "Waiting", entries=3)

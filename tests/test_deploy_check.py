@@ -8,7 +8,7 @@ import pytest
 
 from conftest import NOW, SiteDir
 from journalgen.cli import main
-from journalgen.deploycheck import check_site
+from journalgen.output.deploycheck import check_site
 
 
 def _good_site(site: SiteDir) -> None:
@@ -237,7 +237,7 @@ def test_deploy_check_compares_netlify_toml_with_the_headers_file(site: SiteDir)
 
 
 def test_a_draft_sharing_words_with_the_theme_or_settings_is_no_leak(site: SiteDir) -> None:
-    from journalgen.i18n import Language
+    from journalgen.structure.i18n import Language
 
     _good_site(site)
     help_text = Language("en").label("gb_message_help")

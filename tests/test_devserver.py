@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from journalgen.devserver import (
+from journalgen.preview.devserver import (
     EVENTS_PATH,
     BuildState,
     DevServer,

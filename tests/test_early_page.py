@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from journalgen.build import BuildOptions, build
-from journalgen.changes import Batch
-from journalgen.devserver import BuildState, HostCheck, ServerConfig, make_server
-from journalgen.live import Rebuilder, preview_dir
-from journalgen.outputs import Output
-from journalgen.site import Selection
+from journalgen.output.outputs import Output
+from journalgen.preview.changes import Batch
+from journalgen.preview.devserver import BuildState, HostCheck, ServerConfig, make_server
+from journalgen.preview.live import Rebuilder, preview_dir
+from journalgen.structure.site import Selection
 from livehelpers import ENTRY_URL, atomic_write, make_site
 
 NAME = "content/entries/2026-11-20-hair.md"

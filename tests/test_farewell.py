@@ -16,9 +16,9 @@ import feedparser
 import pytest
 
 from conftest import NOW, SiteDir
-from journalgen import farewell
 from journalgen.cli import main
 from journalgen.errors import JournalError
+from journalgen.parsing import farewell
 
 LONDON = ZoneInfo("Europe/London")
 HELD = """\

@@ -246,7 +246,7 @@ def test_every_html_page_announces_the_feeds(journal: SiteDir) -> None:
 def test_subscribe_leads_to_a_page_that_explains_how(site: SiteDir, language: str) -> None:
     """The menu's Subscribe opens a page in the journal's language with the feed's
     address to copy and apps named in plain words, not the raw XML."""
-    from journalgen.i18n import Language
+    from journalgen.structure.i18n import Language
 
     site.write("journalgen.yaml", BASIC_CONFIG.replace("language: en", f"language: {language}"))
     site.entry("2026-11-20-home.md", 'title: "Home"')

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import NOW, SiteDir
-from journalgen import record
 from journalgen.build import BuildOptions, build
 from journalgen.cli import main
+from journalgen.incremental import record
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from conftest import BASIC_CONFIG, SiteDir
-from journalgen import guestbook
 from journalgen.errors import JournalError
+from journalgen.structure import guestbook
 
 GUESTBOOK = "content/guestbook"
 

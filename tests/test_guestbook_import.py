@@ -18,8 +18,8 @@ import pytest
 
 from conftest import SiteDir
 from journalgen.cli import main
+from journalgen.commands.guestbook import read_export
 from journalgen.errors import JournalError
-from journalgen.guestbook_cli import read_export
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CSV_EXPORT = FIXTURES / "netlify-guestbook.csv"
@@ -257,7 +257,9 @@ def test_imported_text_survives_the_round_trip_exactly(site: SiteDir, tmp_path: 
     assert run(site, "import", str(export)) == 0
     assert run(site, "approve", "--all") == 0
     site.build()
-    from journalgen import config, guestbook, sources
+    from journalgen import config
+    from journalgen.reading import sources
+    from journalgen.structure import guestbook
 
     settings = config.load(site.root)
     tree = sources.discover(site.root)

@@ -525,7 +525,8 @@ def test_only_a_journal_that_replaces_a_theme_template_needs_the_sandbox(tmp_pat
     Jinja would load instead, puts every template in it. Other files there never run."""
     from jinja2.sandbox import SandboxedEnvironment
 
-    from journalgen import config, render
+    from journalgen import config
+    from journalgen.rendering import render
 
     site = _journal(tmp_path / "site")
     settings = config.load(site)

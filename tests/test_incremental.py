@@ -34,11 +34,12 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from conftest import BASIC_CONFIG, NOW, SiteDir
-from journalgen import parallel, record
+from journalgen import parallel
 from journalgen.build import BuildOptions, build
-from journalgen.cache import PARSED_CACHE, BuildCache
 from journalgen.errors import JournalError
-from journalgen.render import THEME_TEMPLATES
+from journalgen.incremental import record
+from journalgen.incremental.cache import PARSED_CACHE, BuildCache
+from journalgen.rendering.render import THEME_TEMPLATES
 
 TAGS = ("home", "hospital", "school")
 
@@ -506,7 +507,7 @@ def test_a_template_mistake_found_while_writing_leaves_the_output(tmp_path: Path
 def test_only_templates_that_replace_the_themes_turn_page_keys_off() -> None:
     """`journalgen init` puts a README in templates/: that alone must not make every
     rebuild render every page."""
-    from journalgen.keys import overrides
+    from journalgen.incremental.keys import overrides
 
     assert overrides((("README.md", "1"), ("partials/footer.html", "2"))) == []
     assert overrides((("README.md", "1"), ("entry.html", "2"))) == ["entry.html"]
@@ -581,7 +582,7 @@ def test_a_brought_back_output_with_a_link_out_of_it_is_never_used(tmp_path: Pat
 def test_a_cache_an_earlier_version_stored_is_made_again_without_a_word(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from journalgen import safestore
+    from journalgen.incremental import safestore
 
     old = tmp_path / "shard-00.store"
     old.write_bytes(b"journalgen-store-1\n0123\nanything")
@@ -599,9 +600,9 @@ def test_a_photo_that_did_not_change_is_not_read_again(
     """A journal's photos are hundreds of megabytes: a build reads (and hashes) only the
     photos that are new or changed since the last build, in a plain build and in a
     serve/watch session alike."""
-    from journalgen import cache as cache_module
-    from journalgen import imaging
-    from journalgen.photos import Probe
+    from journalgen.incremental import cache as cache_module
+    from journalgen.output import imaging
+    from journalgen.parsing.photos import Probe
 
     (tmp_path / "journalgen.yaml").write_text(BASIC_CONFIG, encoding="utf-8")
     entry = tmp_path / "content" / "entries" / "2026-11-01-garden.md"
@@ -682,7 +683,7 @@ def test_a_change_to_any_of_journalgens_own_modules_remakes_what_it_made(tmp_pat
 
     before = build(journal.root)
     assert any(b"<mark>marked</mark>" in data for data in before.values())
-    sanitizer = package / "sanitize.py"
+    sanitizer = package / "parsing" / "sanitize.py"
     text = sanitizer.read_text(encoding="utf-8")
     assert '"mark", ' in text
     sanitizer.write_text(text.replace('"mark", ', "", 1), encoding="utf-8")  # <mark> removed

@@ -16,12 +16,12 @@ import pytest
 from watchdog.observers.polling import PollingObserver
 
 from journalgen.build import BuildOptions
-from journalgen.changes import Batch, ChangeFilter
 from journalgen.cli import main
-from journalgen.devserver import EVENTS_PATH, BuildState
-from journalgen.live import Rebuilder, ServeOptions, announce, preview_dir, run_loop
-from journalgen.site import Selection
-from journalgen.watcher import Watcher
+from journalgen.preview.changes import Batch, ChangeFilter
+from journalgen.preview.devserver import EVENTS_PATH, BuildState
+from journalgen.preview.live import Rebuilder, ServeOptions, announce, preview_dir, run_loop
+from journalgen.preview.watcher import Watcher
+from journalgen.structure.site import Selection
 from livehelpers import (
     CONFIG,
     ENTRY_URL,

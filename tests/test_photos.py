@@ -17,7 +17,7 @@ from conftest import NOW, SiteDir
 from journalgen.build import BuildOptions, build
 from journalgen.cli import main
 from journalgen.errors import JournalError
-from journalgen.site import Selection
+from journalgen.structure.site import Selection
 from photofixtures import (
     MARKER,
     gps_problems,
@@ -344,8 +344,9 @@ def test_every_file_of_the_built_example_site_is_free_of_location_data(tmp_path:
 
 
 def test_worker_processes_make_the_same_files_as_one_process(tmp_path: Path) -> None:
-    from journalgen import imaging, photos
     from journalgen.config import PhotoSettings
+    from journalgen.output import imaging
+    from journalgen.parsing import photos
 
     settings = PhotoSettings(widths=(200, 400))
     plans = []

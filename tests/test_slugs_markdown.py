@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from conftest import BASIC_CONFIG, SiteDir
 from journalgen import config
-from journalgen.entries import Entry, parse_entry
-from journalgen.markdown import MarkdownRenderer
-from journalgen.slugs import MAX_LENGTH, is_safe_slug, slugify
-from journalgen.sources import Source
+from journalgen.parsing.entries import Entry, parse_entry
+from journalgen.parsing.markdown import MarkdownRenderer
+from journalgen.parsing.slugs import MAX_LENGTH, is_safe_slug, slugify
+from journalgen.reading.sources import Source
 
 
 @pytest.mark.parametrize(

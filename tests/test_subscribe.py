@@ -14,7 +14,7 @@ import pytest
 
 from browserpages import chromium
 from journalgen.cli import main
-from journalgen.i18n import Language
+from journalgen.structure.i18n import Language
 from test_guestbook import netlify_form
 from test_netlify import REPO, _headers_for, _served_with, _settings
 

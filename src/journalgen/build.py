@@ -10,30 +10,22 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from journalgen import (
-    book,
-    feeds,
-    guestbook,
-    imaging,
-    parallel,
-    photos,
-    record,
-    redirects,
-    render,
-    scaffold,
-    sources,
-    svgclean,
-    writer,
-)
 from journalgen import config as config_module
-from journalgen.cache import PARSED_CACHE, BuildCache
+from journalgen import parallel, scaffold
 from journalgen.config import SiteConfig
-from journalgen.entries import Entry, Page, parse_entry, parse_page
 from journalgen.errors import JournalError, Problem, printable
-from journalgen.keys import PageKeys
-from journalgen.outputs import Copy, Kept, Output
+from journalgen.incremental import record
+from journalgen.incremental.cache import PARSED_CACHE, BuildCache
+from journalgen.incremental.keys import PageKeys
+from journalgen.output import imaging, writer
+from journalgen.output.outputs import Copy, Kept, Output
+from journalgen.parsing import photos, svgclean
+from journalgen.parsing.entries import Entry, Page, parse_entry, parse_page
 from journalgen.publishing import CLOUDFLARE_WORKFLOW, schedule
-from journalgen.site import Selection, Site, assemble
+from journalgen.reading import sources
+from journalgen.rendering import book, feeds, render
+from journalgen.structure import guestbook, redirects
+from journalgen.structure.site import Selection, Site, assemble
 
 STATIC_DIR = "static"
 THEME_ASSETS = "assets"

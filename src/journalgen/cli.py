@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from journalgen import __version__, record
+from journalgen import __version__
 from journalgen.errors import JournalError
+from journalgen.incremental import record
 
 if TYPE_CHECKING:
     from journalgen.build import BuildReport
@@ -109,7 +110,8 @@ def _disk_problem(err: OSError) -> str | None:
 def _run_locked(args: argparse.Namespace) -> int:
     """Run a command that writes the journal or its output while holding its lock (outside
     a journal the command only says so: no lock file is made in a mistyped folder)."""
-    from journalgen import config, lock
+    from journalgen import config
+    from journalgen.output import lock
 
     if not os.path.isfile(Path(args.site) / config.CONFIG_NAME):
         code: int = args.run(args)
@@ -184,13 +186,15 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
     build_cmd.set_defaults(run=_run_build, locks="build")
     if only_build:
         return parser
-    from journalgen import deploycheck, farewell, guestbook_cli
     from journalgen.commands import book as book_command
     from journalgen.commands import forms, keepsake, publish, status
+    from journalgen.commands import guestbook as guestbook_cli
     from journalgen.commands import init as init_command
     from journalgen.commands import new as new_command
     from journalgen.following import commands as following_commands
     from journalgen.importing import commands as importing_commands
+    from journalgen.output import deploycheck
+    from journalgen.parsing import farewell
     from journalgen.publishing import commands as publishing_commands
 
     init_command.register(commands, common, site)
@@ -286,7 +290,7 @@ def _run_build(args: argparse.Namespace) -> int:
     if not args.force and _up_to_date(args, site_dir, out_dir):
         return EXIT_OK
     from journalgen.build import BuildOptions, build
-    from journalgen.site import Selection
+    from journalgen.structure.site import Selection
 
     options = BuildOptions(
         site_dir=site_dir,
@@ -359,9 +363,9 @@ def _summary(report: BuildReport, out_dir: Path) -> str:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from journalgen import live  # imported here: watchdog is needed only by serve/watch
     from journalgen.build import BuildOptions
-    from journalgen.site import Selection
+    from journalgen.preview import live
+    from journalgen.structure.site import Selection
 
     site_dir = Path(args.site)
     _require_site(site_dir)
@@ -380,9 +384,9 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_watch(args: argparse.Namespace) -> int:
-    from journalgen import live
     from journalgen.build import BuildOptions
-    from journalgen.site import Selection
+    from journalgen.preview import live
+    from journalgen.structure.site import Selection
 
     site_dir = Path(args.site)
     _require_site(site_dir)

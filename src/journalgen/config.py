@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from journalgen.errors import JournalError, excerpt
-from journalgen.fields import Fields
-from journalgen.i18n import supported_language
-from journalgen.slugs import slugify
-from journalgen.sources import read_text
-from journalgen.yamltext import Mapping, group_lines, load_mapping
+from journalgen.parsing.slugs import slugify
+from journalgen.reading.fields import Fields
+from journalgen.reading.sources import read_text
+from journalgen.reading.yamltext import Mapping, group_lines, load_mapping
+from journalgen.structure.i18n import supported_language
 
 CONFIG_NAME = "journalgen.yaml"
 

@@ -12,13 +12,13 @@ from pathlib import Path
 from string import Template
 
 from journalgen import config as config_module
-from journalgen import files
 from journalgen.config import CONFIG_NAME, SiteConfig
 from journalgen.errors import JournalError, Problem
+from journalgen.output import files
+from journalgen.parsing.slugs import slugify
 from journalgen.publishing import hosts
 from journalgen.publishing.hosts import Host
-from journalgen.slugs import slugify
-from journalgen.sources import Source, without_controls
+from journalgen.reading.sources import Source, without_controls
 
 SCAFFOLD_DIR = Path(__file__).parent / "scaffold"
 

@@ -13,11 +13,11 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from journalgen import files
 from journalgen.errors import JournalError
+from journalgen.output import files
 
 if TYPE_CHECKING:
-    from journalgen.site import Site
+    from journalgen.structure.site import Site
 
 DEFAULT_NAME = "book.pdf"
 
@@ -68,7 +68,7 @@ def make(site_dir: Path, target: Path, paper: str = "a4") -> int:
 
 def typeset_site(site: Site, out_dir: Path, site_dir: Path, paper: str = "a4") -> bytes:
     """The book of `site` (built into `out_dir`, inside the journal) as PDF bytes."""
-    from journalgen import typeset
+    from journalgen.rendering import typeset
 
     root = site_dir.absolute()
     work_dir = site_dir / ".journalgen"

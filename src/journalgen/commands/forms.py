@@ -130,7 +130,7 @@ def fetch_cloudflare(environ: dict[str, str], into: Path) -> list[Path]:
 def kind_of(path: Path) -> Form | None:
     """Which form a download holds: a message makes it the guestbook's; a name and an
     address alone, the follow form's; None for any other file."""
-    from journalgen.guestbook_cli import MAX_JSON_BYTES
+    from journalgen.commands.guestbook import MAX_JSON_BYTES
 
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -189,7 +189,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _bring_in(args: argparse.Namespace, chosen: Sequence[tuple[Path, Form | None]]) -> int:
-    from journalgen import guestbook_cli
+    from journalgen.commands import guestbook as guestbook_cli
     from journalgen.following import commands as following
 
     for path, kind in chosen:

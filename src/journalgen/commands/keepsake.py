@@ -25,11 +25,11 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
 
-from journalgen import files
 from journalgen.errors import JournalError
+from journalgen.output import files
 
 if TYPE_CHECKING:
-    from journalgen.site import Site
+    from journalgen.structure.site import Site
 
 DEFAULT_NAME = "keepsake"
 STAGE = Path(".journalgen") / "keepsake-build"
@@ -122,7 +122,7 @@ def relative_links(html: str, page: str, names: dict[str, str], base_url: str) -
     """`html` (the page at `page`, a path in the keepsake's own names) with every address
     of the journal made relative and pointing at a file; a link to something left out
     loses its address (its words stay)."""
-    from journalgen.htmlrewrite import rewrite_urls
+    from journalgen.parsing.htmlrewrite import rewrite_urls
 
     base_path = urlsplit(base_url).path or "/"
     here = posixpath.dirname(page)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from journalgen.errors import JournalError, Problem
 
 if TYPE_CHECKING:
-    from journalgen.site import Site
+    from journalgen.structure.site import Site
 
 WAIT_SECONDS = 600
 """How long `--wait` waits for the site to show the newest entry."""
@@ -215,7 +215,7 @@ def _titles(site: Site | None) -> dict[str, str]:
 
 def _run(args: argparse.Namespace) -> int:
     from journalgen.build import BuildOptions, build
-    from journalgen.deploycheck import check_site
+    from journalgen.output.deploycheck import check_site
 
     site_dir = Path(args.site)
     _need_git()

@@ -72,11 +72,11 @@ def facts(site_dir: Path, today: dt.date, *, titles: bool = True) -> list[Fact]:
     entry (not in the handover letter, which the keepsake carries: nothing unpublished
     is ever in a keepsake)."""
     from journalgen import config as config_module
-    from journalgen import sources
     from journalgen.build import parse_sources
     from journalgen.commands.publish import NETLIFY_FREE_DEPLOYS, deploys_this_month
     from journalgen.following import followers
     from journalgen.publishing import hosts, schedule
+    from journalgen.reading import sources
 
     settings = config_module.load(site_dir)
     host, trigger = hosts.detect(site_dir)

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import yaml
 
-from journalgen import sources
+from journalgen.commands.guestbook import Submission, TextDumper, printable
 from journalgen.config import SiteConfig, is_email
 from journalgen.errors import JournalError, Problem, excerpt
-from journalgen.fields import Fields
-from journalgen.guestbook_cli import Submission, TextDumper, printable
-from journalgen.slugs import slugify
-from journalgen.yamltext import load_mapping
+from journalgen.parsing.slugs import slugify
+from journalgen.reading import sources
+from journalgen.reading.fields import Fields
+from journalgen.reading.yamltext import load_mapping
 
 FOLDER = "followers"
 PENDING = "pending"

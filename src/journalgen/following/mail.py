@@ -20,11 +20,11 @@ from urllib.parse import quote
 import nh3
 
 from journalgen.config import SiteConfig
-from journalgen.entries import Entry
-from journalgen.feeds import entry_html
 from journalgen.following.followers import Follower
-from journalgen.i18n import Language
-from journalgen.site import Site
+from journalgen.parsing.entries import Entry
+from journalgen.rendering.feeds import entry_html
+from journalgen.structure.i18n import Language
+from journalgen.structure.site import Site
 
 LabelFunction = Callable[..., str]
 """`Language.label`: a label's key and its values → the words."""

@@ -38,13 +38,14 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from journalgen import faults, files
+from journalgen import faults
 from journalgen.config import SMTP_PASSWORD_VARIABLE, EmailConfig
-from journalgen.entries import Entry
 from journalgen.errors import JournalError, Problem
 from journalgen.following import followers as followers_module
 from journalgen.following.followers import Follower
-from journalgen.site import Site
+from journalgen.output import files
+from journalgen.parsing.entries import Entry
+from journalgen.structure.site import Site
 
 RECORD_NAME = followers_module.RECORD_NAME
 FIRST_RUN_DAYS = 7

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journalgen import config as config_module
-from journalgen import files, sources
 from journalgen.errors import JournalError
+from journalgen.output import files
+from journalgen.reading import sources
 
 if TYPE_CHECKING:
     from journalgen.importing.convert import Uploads
@@ -110,9 +111,9 @@ def index_uploads(folder: Path | None) -> Uploads:
 
 
 def journal_state(site_dir: Path, export: Export) -> Journal:
-    from journalgen.guestbook_cli import existing_keys
+    from journalgen.commands.guestbook import existing_keys
     from journalgen.importing.plan import Journal
-    from journalgen.yamltext import load_mapping
+    from journalgen.reading.yamltext import load_mapping
 
     config = config_module.load(site_dir)
     content = site_dir / sources.CONTENT_DIR

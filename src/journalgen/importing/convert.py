@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup, Tag
 from markdownify import ATX, MarkdownConverter
 
 from journalgen.importing.model import Attachment
-from journalgen.slugs import slugify
+from journalgen.parsing.slugs import slugify
 
 PHOTOS = "photos"
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")

@@ -12,10 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
 
-from journalgen import sources
 from journalgen.config import SiteConfig
 from journalgen.errors import JournalError
-from journalgen.guestbook import MAX_MESSAGE_CHARS, MessageRenderer, parse_message
 from journalgen.importing.convert import (
     PHOTOS,
     Uploads,
@@ -24,8 +22,10 @@ from journalgen.importing.convert import (
     photo_name,
 )
 from journalgen.importing.model import Comment, Export, Post
-from journalgen.redirects import valid_old_address
-from journalgen.slugs import slugify
+from journalgen.parsing.slugs import slugify
+from journalgen.reading import sources
+from journalgen.structure.guestbook import MAX_MESSAGE_CHARS, MessageRenderer, parse_message
+from journalgen.structure.redirects import valid_old_address
 
 REDIRECTS = sources.REDIRECTS_FILE
 """In content/: old address → the file it now is (see redirects.py)."""

@@ -103,7 +103,7 @@ def _run_upgrade(args: argparse.Namespace) -> int:
 def _ignore_netlify_state(site_dir: Path) -> None:
     """Journals made before .gitignore listed .netlify/ (where Netlify's tools keep a
     local build's settings, password included) get the line."""
-    from journalgen import files
+    from journalgen.output import files
 
     ignore = site_dir / ".gitignore"
     try:
@@ -133,7 +133,7 @@ def _run_schedule(args: argparse.Namespace) -> int:
     from journalgen import config
     from journalgen.build import parse_sources
     from journalgen.publishing import schedule
-    from journalgen.sources import discover
+    from journalgen.reading.sources import discover
 
     site_dir = Path(args.site)
     settings = config.load(site_dir)

@@ -12,7 +12,7 @@ from pathlib import Path
 from string import Template
 from typing import Literal
 
-from journalgen import files
+from journalgen.output import files
 from journalgen.publishing import CLOUDFLARE_WORKFLOW, headers, trigger, vendor
 
 Host = Literal["netlify", "github-pages", "cloudflare"]

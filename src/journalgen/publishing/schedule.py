@@ -8,8 +8,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from journalgen.entries import Entry
-from journalgen.outputs import Output
+from journalgen.output.outputs import Output
+from journalgen.parsing.entries import Entry
 from journalgen.publishing.trigger import SCHEDULE_FILE
 
 
