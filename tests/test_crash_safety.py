@@ -5,11 +5,13 @@ build or the whole new one, with no other file, and the next build equals a cold
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -510,10 +512,13 @@ def test_a_pickle_in_the_cache_never_runs(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     payload = pickle.dumps(_Runs(str(marker)))
     cache = site / ".cache" / "journalgen"
-    planted = 0
-    for path in list(cache.rglob("*.store")):
-        path.write_bytes(payload)
-        planted += 1
+    stored = cache / "store.sqlite"
+    with contextlib.closing(sqlite3.connect(stored)) as db:  # every value kept, a pickle
+        planted = sum(
+            db.execute(f"UPDATE {table} SET value = ?", (payload,)).rowcount
+            for table in ("parses", "linked", "probes", "parts", "builds")
+        )
+        db.commit()
     for name in ("parsed/shard-00.pickle", "fresh/x.pickle", "templates/__jinja2_x.cache"):
         (cache / name).parent.mkdir(parents=True, exist_ok=True)
         (cache / name).write_bytes(payload)
@@ -522,15 +527,16 @@ def test_a_pickle_in_the_cache_never_runs(tmp_path: Path) -> None:
     done = _run(site, "build")
     assert done.returncode == 0, done.stderr
     assert not marker.exists(), "a pickle in the cache ran"
-    assert "notice: ignoring" in done.stderr
     assert _tree(site / "output") == expected
-    # Corrupt (truncated) files too.
-    for path in cache.rglob("*.store"):
-        path.write_bytes(path.read_bytes()[:40])
-    _write_journal(site, "Cached", entries=5)
-    done = _run(site, "build")
-    assert done.returncode == 0, done.stderr
-    assert _tree(site / "output") == expected
+    # The whole store a pickle, then cut short.
+    for damage in (payload, stored.read_bytes()[:40]):
+        stored.write_bytes(damage)
+        _write_journal(site, "Cached", entries=5)
+        done = _run(site, "build")
+        assert done.returncode == 0, done.stderr
+        assert "notice: ignoring" in done.stderr
+        assert not marker.exists(), "a pickle in the cache ran"
+        assert _tree(site / "output") == expected
 
 
 def test_an_output_that_is_a_mount_point_is_a_plain_message(tmp_path: Path) -> None:

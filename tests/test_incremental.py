@@ -11,7 +11,7 @@ built four ways:
   anything changed (record.py; when nothing did, the build stops there), then the parses
   kept on disk in .cache/, the previous output/ and what its pages were made from (pages
   whose inputs did not change are not rendered);
-- as `journalgen serve`/`watch` do it: one `BuildCache` kept in memory across every step;
+- as `journalgen serve`/`watch` do it: one `Incremental` layer kept across every step;
 - as a deploy does it: a fresh checkout, with the cache (.cache/journalgen) and the last
   output/ copied back, as Netlify's plugin and GitHub's cache action bring them back;
 - cold: the same content copied into a fresh folder, with no cache and no earlier output.
@@ -22,8 +22,10 @@ build that the record finds has nothing to do must be one where nothing changed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +40,9 @@ from journalgen import parallel
 from journalgen.build import BuildOptions, build
 from journalgen.errors import JournalError
 from journalgen.incremental import record
-from journalgen.incremental.cache import PARSED_CACHE, BuildCache
+from journalgen.incremental import store as store_module
+from journalgen.incremental.layer import Incremental
+from journalgen.incremental.store import FILE as STORE
 from journalgen.rendering.render import THEME_TEMPLATES
 
 TAGS = ("home", "hospital", "school")
@@ -288,7 +292,7 @@ def test_incremental_builds_equal_cold_builds(steps: list[Step]) -> None:
         journal = Journal()
         journal.add()
         journal.add()
-        session = BuildCache(site / ".cache" / "session")
+        session = Incremental(site / ".cache" / "session.sqlite")
         last_checked_in: dict[str, bytes] = {}
         for number, step in enumerate([("body", 0, 0), *steps]):
             if number:
@@ -315,12 +319,12 @@ def test_incremental_builds_equal_cold_builds(steps: list[Step]) -> None:
             shutil.copytree(site / "content", fresh / "content")
             if (site / "templates").is_dir():
                 shutil.copytree(site / "templates", fresh / "templates")
-            build(BuildOptions(fresh, fresh / "output", now=NOW), BuildCache())
-            assert not (fresh / PARSED_CACHE).exists()
+            build(BuildOptions(fresh, fresh / "output", now=NOW), Incremental())
+            assert not (fresh / STORE).exists()
 
             assert_same(site / "output", fresh / "output", "journalgen build with its cache")
             assert_same(site / "preview", fresh / "output", "a serve/watch session")
-            assert (site / PARSED_CACHE).is_dir()
+            assert (site / STORE).is_file()
             built = deploy(site, root / "deploy", root / "deploy-cache")
             assert_same(root / "deploy" / "output", fresh / "output", "a deploy with its cache")
             expected = checked_in != last_checked_in or (until is not None and until <= NOW)
@@ -334,13 +338,14 @@ def test_a_corrupt_parse_cache_is_ignored(tmp_path: Path) -> None:
     journal.add()
     journal.write(tmp_path)
     build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
-    cached = [path for path in (tmp_path / PARSED_CACHE).rglob("*.store")]
-    assert cached, "the build kept no parse on disk"
-    for path in cached:
-        path.write_bytes(b"not a store")
+    stored = tmp_path / STORE
+    with contextlib.closing(sqlite3.connect(stored)) as db:
+        assert db.execute("SELECT count(*) FROM parses").fetchone()[0] > 0, "no parse kept"
     before = files(tmp_path / "output")
-    build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
-    assert files(tmp_path / "output") == before
+    for damage in (b"not a store", stored.read_bytes()[:5000], b""):
+        stored.write_bytes(damage)
+        build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
+        assert files(tmp_path / "output") == before
 
 
 def test_a_rebuild_with_nothing_changed_rewrites_no_file(tmp_path: Path) -> None:
@@ -363,9 +368,9 @@ def test_parsing_and_rendering_on_two_cores_give_the_same_site(
     for _ in range(parallel.MIN_ITEMS + 10):
         journal.add()
     journal.write(tmp_path)
-    build(BuildOptions(tmp_path, tmp_path / "output", now=NOW), BuildCache())
+    build(BuildOptions(tmp_path, tmp_path / "output", now=NOW), Incremental())
     monkeypatch.setattr(parallel, "MIN_ITEMS", 10**9)  # one process
-    build(BuildOptions(tmp_path, tmp_path / "one", now=NOW), BuildCache())
+    build(BuildOptions(tmp_path, tmp_path / "one", now=NOW), Incremental())
     assert files(tmp_path / "output") == files(tmp_path / "one")
 
 
@@ -377,7 +382,7 @@ def test_parsing_on_two_cores_reports_every_mistake(tmp_path: Path) -> None:
     for name in ("e3.md", "e150.md"):
         (tmp_path / "content" / "entries" / name).write_text("no front matter\n")
     with pytest.raises(JournalError) as raised:
-        build(BuildOptions(tmp_path, tmp_path / "output", now=NOW), BuildCache())
+        build(BuildOptions(tmp_path, tmp_path / "output", now=NOW), Incremental())
     assert sorted(p.path.name for p in raised.value.problems if p.path) == ["e150.md", "e3.md"]
     assert not (tmp_path / "output").exists()
 
@@ -419,7 +424,7 @@ def test_a_write_failing_halfway_leaves_the_previous_output(
     cold = tmp_path / "cold"
     shutil.copytree(tmp_path / "content", cold / "content")
     shutil.copy(tmp_path / "journalgen.yaml", cold)
-    build(BuildOptions(cold, cold / "output", now=NOW), BuildCache())
+    build(BuildOptions(cold, cold / "output", now=NOW), Incremental())
     assert_same(out, cold / "output", "the build after the failed one")
 
 
@@ -472,7 +477,7 @@ def test_a_file_replaced_by_a_folder_and_back(tmp_path: Path) -> None:
         shutil.copytree(tmp_path / "content", cold / "content")
         shutil.copytree(tmp_path / "static", cold / "static")
         shutil.copy(tmp_path / "journalgen.yaml", cold)
-        build(BuildOptions(cold, cold / "output", now=NOW), BuildCache())
+        build(BuildOptions(cold, cold / "output", now=NOW), Incremental())
         assert_same(out, cold / "output", f"after notes became a {step}")
         leftovers = [
             p.name for p in out.rglob("*") if p.name.endswith(".tmp") or "parking" in p.name
@@ -548,7 +553,7 @@ def test_a_deploy_keeps_the_pages_that_did_not_change(tmp_path: Path) -> None:
     fresh.mkdir()
     shutil.copy(site / "journalgen.yaml", fresh)
     shutil.copytree(site / "content", fresh / "content")
-    build(BuildOptions(fresh, fresh / "output", now=NOW), BuildCache())
+    build(BuildOptions(fresh, fresh / "output", now=NOW), Incremental())
     assert_same(out, fresh / "output", "a deploy")
 
 
@@ -579,19 +584,48 @@ def test_a_brought_back_output_with_a_link_out_of_it_is_never_used(tmp_path: Pat
     assert not (checkout / "output" / year.name).is_symlink()
 
 
-def test_a_cache_an_earlier_version_stored_is_made_again_without_a_word(
+def test_a_store_that_is_not_journalgens_is_set_aside_with_a_notice(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from journalgen.incremental import safestore
-
-    old = tmp_path / "shard-00.store"
-    old.write_bytes(b"journalgen-store-1\n0123\nanything")
-    assert safestore.load(old) is None
-    assert not old.exists()
-    foreign = tmp_path / "shard-01.store"
-    foreign.write_bytes(b"something else")
-    assert safestore.load(foreign) is None
-    assert capsys.readouterr().err.count("notice: ignoring") == 1  # only the foreign one
+    """The store is exactly the tables journalgen makes: another version's (its format
+    number), or one holding anything else (a trigger, a view, a table of another shape:
+    a store brought back by a deploy is only as trusted as its bytes), starts again, and
+    the build is the same."""
+    journal = Journal()
+    journal.add()
+    journal.write(tmp_path)
+    build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
+    before = files(tmp_path / "output")
+    stored = tmp_path / STORE
+    plants = [
+        "CREATE TRIGGER t AFTER INSERT ON parses BEGIN DELETE FROM builds; END",
+        "CREATE VIEW v AS SELECT 1",
+        "CREATE TABLE other (x)",
+        "PRAGMA user_version = 99",
+    ]
+    for plant in plants:
+        with contextlib.closing(sqlite3.connect(stored)) as db:
+            db.execute(plant)
+            db.commit()
+        journal.add()
+        journal.write(tmp_path)
+        build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
+        with contextlib.closing(sqlite3.connect(stored)) as db:
+            schema = db.execute("SELECT type, name FROM sqlite_schema ORDER BY name").fetchall()
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+        assert [name for kind, name in schema if kind == "table"] == sorted(store_module.TABLES)
+        assert len(schema) == 2 * len(store_module.TABLES)  # each table and its key's index
+        assert version == store_module.FORMAT
+        assert (tmp_path / "output").is_dir()
+    assert set(files(tmp_path / "output")) > set(before)
+    # The files an earlier version kept are left alone by builds, and `upgrade` removes them.
+    old = tmp_path / ".cache" / "journalgen" / "parsed" / "shard-00.store"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"journalgen-store-2\n0123\nanything")
+    build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
+    assert old.exists()
+    assert store_module.clean_older(tmp_path) == [old.parent]
+    assert not old.parent.exists() and stored.is_file()
 
 
 def test_a_photo_that_did_not_change_is_not_read_again(
@@ -600,7 +634,7 @@ def test_a_photo_that_did_not_change_is_not_read_again(
     """A journal's photos are hundreds of megabytes: a build reads (and hashes) only the
     photos that are new or changed since the last build, in a plain build and in a
     serve/watch session alike."""
-    from journalgen.incremental import cache as cache_module
+    from journalgen.incremental import layer as layer_module
     from journalgen.output import imaging
     from journalgen.parsing.photos import Probe
 
@@ -623,7 +657,7 @@ def test_a_photo_that_did_not_change_is_not_read_again(
         return real(path, rel)
 
     monkeypatch.setattr(imaging, "probe", counted)
-    session = BuildCache(tmp_path / PARSED_CACHE)
+    session = Incremental(tmp_path / STORE)
     for out, cache in ((tmp_path / "output", None), (tmp_path / "preview", session)):
         read.clear()
         write("First words.")
@@ -645,7 +679,7 @@ def test_a_photo_that_did_not_change_is_not_read_again(
     build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
     assert read == ["photos/garden.png"]
     # Another version of journalgen (or of Pillow) may read a photo differently.
-    monkeypatch.setattr(cache_module, "_code_digest", lambda: "another version")
+    monkeypatch.setattr(layer_module, "_code", lambda: b"another version")
     build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
     assert read == ["photos/garden.png"] * 2
 

@@ -74,15 +74,15 @@ def test_a_rebuild_after_one_edit_parses_one_file(tmp_path: Path) -> None:
         atomic_write(site / f"content/entries/2026-10-0{day}-day-{day}.md", entry_text("x"))
     rebuilder = Rebuilder(preview_options(site), out=io.StringIO())
     rebuilder.rebuild()
-    total = rebuilder.cache.stats.parsed
+    total = rebuilder.layer.stats.parsed
     assert total == 12  # welcome, the long entry, 9 days, about
     write_entry(site, "Edited once.")
     rebuilder.rebuild(ENTRY_BATCH)
-    assert (rebuilder.cache.stats.parsed, rebuilder.cache.stats.reused) == (1, total - 1)
+    assert (rebuilder.layer.stats.parsed, rebuilder.layer.stats.reused) == (1, total - 1)
     config = site / "journalgen.yaml"
     config.write_text(config.read_text("utf-8") + 'description: "Changed."\n', "utf-8")
     rebuilder.rebuild(Batch(("journalgen.yaml",), frozenset({"config"})))
-    assert rebuilder.cache.stats.parsed == total  # settings changed: everything again
+    assert rebuilder.layer.stats.parsed == total  # settings changed: everything again
     assert "Edited once." in (preview_dir(site) / ENTRY_URL / "index.html").read_text("utf-8")
 
 

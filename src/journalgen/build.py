@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -11,16 +10,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from journalgen import config as config_module
-from journalgen import parallel, scaffold
+from journalgen import scaffold
 from journalgen.config import SiteConfig
 from journalgen.errors import JournalError, Problem, printable
-from journalgen.incremental import record
-from journalgen.incremental.cache import PARSED_CACHE, BuildCache
-from journalgen.incremental.keys import PageKeys
+from journalgen.incremental import record, store
+from journalgen.incremental.layer import Incremental, Run
 from journalgen.output import imaging, writer
 from journalgen.output.outputs import Copy, Kept, Output
+from journalgen.output.writer import OutputState
 from journalgen.parsing import photos, svgclean
-from journalgen.parsing.entries import Entry, Page, parse_entry, parse_page
+from journalgen.parsing.entries import Entry, Page, parse_sources
 from journalgen.publishing import CLOUDFLARE_WORKFLOW, schedule
 from journalgen.reading import sources
 from journalgen.rendering import book, feeds, render
@@ -78,85 +77,89 @@ class BuildReport:
     """The site as assembled (the preview keeps it to make an edited entry's page first)."""
 
 
-def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport:
+def build(options: BuildOptions, layer: Incremental | None = None) -> BuildReport:
     """Build the site. Raises `JournalError` (and writes nothing) when the site has mistakes.
 
-    `cache` lets `journalgen serve`/`watch` reuse unchanged parses and templates between
-    rebuilds; without one, parses kept on disk by earlier builds are reused.
+    `layer` is what `journalgen serve`/`watch` keep between rebuilds; without one, the
+    site's store (`.cache/journalgen/store.sqlite`) is what earlier builds kept.
     """
     started = time.perf_counter()
-    plain = cache is None  # not a preview's rebuild: its record can make a build needless
+    plain = layer is None  # not a preview's rebuild: its record can make a build needless
     # Every file it may read, noted before reading any (an edit meanwhile is seen next time).
     inputs = record.scan_inputs(options.site_dir) if plain else {}
-    cache = cache if cache is not None else BuildCache(options.site_dir / PARSED_CACHE)
-    config = config_module.load(options.site_dir)
+    layer = layer if layer is not None else Incremental(options.site_dir / store.FILE)
+    try:
+        return _build(options, layer, started, inputs if plain else None)
+    finally:
+        if plain:
+            layer.store.close()
+
+
+def _build(
+    options: BuildOptions,
+    layer: Incremental,
+    started: float,
+    inputs: dict[str, record.InputState] | None,
+) -> BuildReport:
+    site_dir, out_dir = options.site_dir, options.out_dir
+    config = config_module.load(site_dir)
     if options.keepsake:
         config = replace(config, keepsake=True)
-    last, parts = cache.last_build(options.site_dir, options.out_dir)
+    run = layer.start(out_dir, config)
     foreign = writer.check_output_dir(
-        options.out_dir,
-        options.site_dir,
+        out_dir,
+        site_dir,
         force=options.force,
-        untouched=writer.folders_unchanged(options.out_dir, last.folders),
+        untouched=writer.folders_unchanged(out_dir, run.last.folders),
     )
-    cache.begin(config)
-    tree = sources.discover(options.site_dir, cache.known_source(last))
-    entries, pages = parse_sources(tree.sources, config, cache, kept_later=True)
-    links = cache.links()
-    try:
-        messages = guestbook.parse_messages(tree.messages, config)
-        now = options.now or dt.datetime.now(dt.UTC)
-        wanted = photos.referenced(tree.assets, _documents(entries, pages, config))
-        catalog = imaging.inspect(wanted, config.photos, cache.prober(last))
-        site = assemble(
-            config, entries, pages, tree.assets, now, options.selection, messages, catalog, links
-        )
-    except BaseException:
-        cache.flush()  # the parses are kept even so
-        raise
-    cache.keep_links(links)  # the parses too, written once
-    read_warnings = [w for source in (*tree.sources, *tree.messages) for w in source.warnings]
-    read_warnings += tree.warnings
+    # 1. Read, 2. parse.
+    tree = sources.discover(site_dir, run.known_source)
+    entries, pages = run.parse(tree.sources, config)
+    messages = guestbook.parse_messages(tree.messages, config)
+    now = options.now or dt.datetime.now(dt.UTC)
+    wanted = photos.referenced(tree.assets, _documents(entries, pages, config))
+    catalog = imaging.inspect(wanted, config.photos, run.probe)
+    # 3. Assemble.
+    site = assemble(
+        config, entries, pages, tree.assets, now, options.selection, messages, catalog, run.links
+    )
     moved, moved_warnings = redirects.resolve(
         tree.redirects, site, frozenset(source.rel for source in tree.sources)
     )
-    read_warnings += moved_warnings
-    read_warnings += scaffold.unfinished(
-        config, (*(e.source for e in site.entries), *(p.source for p in site.pages))
-    )
-    if read_warnings:
-        site = replace(site, warnings=(*read_warnings, *site.warnings))
+    site = _with_warnings(site, tree, moved_warnings)
     if options.strict and site.warnings:
         raise JournalError(site.warnings)
-    copies, asset_paths = sources.fingerprint(static_copies(options.site_dir, site))
+    copies, asset_paths = sources.fingerprint(static_copies(site_dir, site))
     site = replace(site, asset_paths=asset_paths)
-    env = cache.environment(config, options.site_dir)
+    # 4. Render (each page planned; the layer keeps what would not change).
+    env = layer.environment(config, site_dir)
     # Other files in the folder (--force): replace the whole folder to remove them.
-    previous = {} if foreign else writer.intact(options.out_dir, last.outputs)
-    reuse = render.Reuse(
-        keys=PageKeys(site, cache.templates),
-        previous={rel: state.key for rel, state in previous.items()},
-        fragments=parts,
-    )
-    # Rendered one by one as the writer asks for them, so the site is never in memory whole.
+    run.keep_from({} if foreign else writer.intact(out_dir, run.last.outputs))
+    cloudflare = _on_cloudflare(site_dir)
+    # Made one by one as the writer asks for them, so the site is never in memory whole.
     outputs: Iterable[Output | Kept] = _joined(
         itertools.chain(
-            render.pages(site, env, reuse),
-            _later(lambda: book.render(site, env, reuse) if options.book else ()),
-            _later(lambda: feeds.render(site, reuse)),
+            _later(lambda: run.outputs(site, render.pages(site, env))),
+            _later(lambda: run.outputs(site, book.render(site, env, run.chapters)))
+            if options.book
+            else (),
+            _later(lambda: run.outputs(site, feeds.render(site))),
             (schedule.schedule_file(entries, now),),
-            redirects.render(moved, site, cloudflare=_on_cloudflare(options.site_dir)),
+            _later(lambda: redirects.render(moved, site, cloudflare=cloudflare)),
             _later(lambda: drawings(site)),
         ),
-        own_rules(options.site_dir),
+        own_rules(site_dir),
     )
-    photo_cache = options.photo_cache or options.site_dir / imaging.CACHE_FOLDER
+    # 5. Write.
+    photo_cache = options.photo_cache or site_dir / imaging.CACHE_FOLDER
     made = imaging.process(
         site.photos, copies, config.photos, photo_cache, progress=options.progress
     )
     if options.progress:
         outputs = _counted(outputs)
-    written, files = writer.write(outputs, made.copies, options.out_dir, previous, durable=plain)
+    written, files = writer.write(
+        outputs, made.copies, out_dir, run.previous, durable=inputs is not None
+    )
     report = BuildReport(
         entries=len(site.entries),
         pages=len(site.pages),
@@ -169,18 +172,43 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         photos_reused=made.reused,
         site=site,
     )
+    run.finish(_record(options, tree, run, inputs, files, entries, site, report))
+    return report
+
+
+def _with_warnings(site: Site, tree: sources.Tree, moved: Sequence[Problem]) -> Site:
+    """The site with the warnings of reading (files, redirects, unfinished settings)."""
+    found = [w for source in (*tree.sources, *tree.messages) for w in source.warnings]
+    found += [*tree.warnings, *moved]
+    found += scaffold.unfinished(
+        site.config, (*(e.source for e in site.entries), *(p.source for p in site.pages))
+    )
+    return replace(site, warnings=(*found, *site.warnings)) if found else site
+
+
+def _record(
+    options: BuildOptions,
+    tree: sources.Tree,
+    run: Run,
+    inputs: dict[str, record.InputState] | None,
+    files: OutputState,
+    entries: Sequence[Entry],
+    site: Site,
+    report: BuildReport,
+) -> record.BuildRecord:
+    """What this build read and wrote, for the next one."""
     read = {
         f"{sources.CONTENT_DIR}/{source.rel}": (*signature, source.digest)
         for source in tree.sources
         if (signature := tree.signatures.get(source.path)) is not None
     }
-    read.update(cache.probed)  # the photos, with the digest of what was read
-    if plain:  # every file it may have read, with the digest of what it read
-        read = record.settle(options.site_dir, {**inputs, **read}, last.inputs)
+    read.update(run.probed)  # the photos, with the digest of what was read
+    if inputs is not None:  # every file it may have read, with the digest of what it read
+        read = record.settle(options.site_dir, {**inputs, **read}, run.last.inputs)
     summary = record.Summary(
         report.entries, report.pages, report.files, report.previews, report.warnings
     )
-    made_record = record.BuildRecord(
+    return record.BuildRecord(
         ident=record.identity(
             options.site_dir,
             options.out_dir,
@@ -193,10 +221,8 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         outputs=files,
         folders=writer.folder_times(options.out_dir, files),
         valid_until=_valid_until(entries, site),
-        summary=summary if plain else None,
+        summary=summary if inputs is not None else None,
     )
-    cache.keep(options.site_dir, options.out_dir, made_record, reuse.used)
-    return report
 
 
 def published_site(site_dir: Path, now: dt.datetime) -> Site:
@@ -271,62 +297,6 @@ def _valid_until(entries: Sequence[Entry], site: Site) -> dt.datetime | None:
         return site.now
     due = [e.publish_on for e in entries if e.publish_on is not None and e.publish_on > site.now]
     return min(due, default=None)
-
-
-def parse_sources(
-    found: Sequence[sources.Source],
-    config: SiteConfig,
-    cache: BuildCache | None = None,
-    *,
-    kept_later: bool = False,
-) -> tuple[list[Entry], list[Page]]:
-    """Parse every source (or reuse `cache`'s parse of it), collecting every file's problem
-    before failing. `kept_later`: the caller keeps the parses on disk (`keep_links`) unless
-    this fails."""
-    cache = cache if cache is not None else BuildCache()
-
-    cache.begin(config)
-    missing = cache.missing(found)
-    renderer = cache.renderer
-
-    def attempt(source: sources.Source) -> Entry | Page | tuple[Problem, ...]:
-        try:
-            if source.kind == "entry":
-                return parse_entry(source, config, renderer)
-            return parse_page(source, config, renderer)
-        except JournalError as err:
-            return tuple(err.problems)
-
-    premade: dict[str, Entry | Page | tuple[Problem, ...]] = {}
-    if len(missing) >= parallel.MIN_ITEMS:
-        work = [functools.partial(attempt, source) for source in missing]
-        premade = {missing[index].rel: made for index, made in parallel.spread(work)}
-
-    def parse(source: sources.Source) -> Entry | Page:
-        made = premade.pop(source.rel, None)
-        if made is None:
-            made = attempt(source)
-        if isinstance(made, tuple):
-            raise JournalError(made)
-        return made
-
-    entries: list[Entry] = []
-    pages: list[Page] = []
-    problems: list[Problem] = []
-    for source in found:
-        try:
-            parsed = cache.parsed(source, parse)
-        except JournalError as err:
-            problems.extend(err.problems)
-            continue
-        if isinstance(parsed, Entry):
-            entries.append(parsed)
-        else:
-            pages.append(parsed)
-    cache.end(write=bool(problems) or not kept_later)
-    if problems:
-        raise JournalError(problems)
-    return entries, pages
 
 
 def _documents(

@@ -72,9 +72,9 @@ def facts(site_dir: Path, today: dt.date, *, titles: bool = True) -> list[Fact]:
     entry (not in the handover letter, which the keepsake carries: nothing unpublished
     is ever in a keepsake)."""
     from journalgen import config as config_module
-    from journalgen.build import parse_sources
     from journalgen.commands.publish import NETLIFY_FREE_DEPLOYS, deploys_this_month
     from journalgen.following import followers
+    from journalgen.parsing.entries import parse_sources
     from journalgen.publishing import hosts, schedule
     from journalgen.reading import sources
 

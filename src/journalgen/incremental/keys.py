@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from journalgen import __version__
@@ -187,3 +187,42 @@ class PageKeys:
         # An empty feed is dated with the build's moment.
         moment = "" if listed else self.site.now.isoformat()
         return self.page("feed", path, moment, *parts, *listed)
+
+    def book(self) -> Key:
+        """The book shows every entry and every guestbook message with the entry it answers."""
+        site = self.site
+        parts: list[object] = []
+        for message in site.guestbook.messages:
+            answered = site.guestbook.entry_of(message)
+            parts += [*message_parts(message), answered.path if answered else None]
+        return self.page("book", *(self.entry(e) for e in site.entries), *parts)
+
+    def chapter(self, entry: Entry, inside: Iterable[tuple[str, str]]) -> Key:
+        """A chapter of the book: its entry and, for each address it links to that is an
+        entry's, that entry's anchor (such links become links within the page). A plain
+        concatenation of digests (no new digest): made for every entry each build."""
+        within = sorted(inside)
+        tail = self.page("inside", repr(within)) if within else b""
+        return b"chapter:" + self.site_key + self.entry(entry) + tail
+
+    def contents_line(self, entry: Entry) -> Key:
+        """An entry's line in the book's contents (its anchor comes from its address)."""
+        return b"contents:" + self.site_key + self.item(entry)
+
+    def of(self, shows: tuple[object, ...]) -> Key | None:
+        """The key of a file from what its stage says it shows (`Planned.shows`: a kind of
+        page and what it is made from); None when keys are off (template overrides)."""
+        if not self.enabled:
+            return None
+        kind, *parts = shows
+        makers: dict[object, Callable[..., Key]] = {
+            "page": self.page,
+            "entry": self.entry_page,
+            "home": self.home,
+            "group": self.group,
+            "tags": self.tags,
+            "archive": self.archive,
+            "feed": self.feed,
+            "book": self.book,
+        }
+        return makers[kind](*parts)

@@ -2,7 +2,7 @@
 what a build may keep.
 
 After every build (and every rebuild of `serve`/`watch`), journalgen keeps one record per
-output folder, in the site's cache:
+output folder, in the site's store (`store.py`, table `builds`):
 
 - every file the build could read (journalgen.yaml, content/, templates/, static/ and
   journalgen's own code) with its size, modification time and inode, and for each Markdown
@@ -21,9 +21,9 @@ Everything that decides whether earlier work is still valid asks this record:
 - `BuildRecord.outputs`: a page whose key is unchanged, and whose file is still as written,
   is not rendered again (writer.intact).
 
-What is kept beside it (parses, the book's chapters: cache.py) is looked up by the digest of
-what made it, never trusted for more. This module imports only the standard library and the
-writer's types, so `up_to_date` takes a few milliseconds.
+What is kept beside it (parses, the book's chapters: layer.py) is looked up by the digest of
+what made it, never trusted for more. This module imports only the standard library, the
+store and the writer's types, so `up_to_date` takes a few milliseconds.
 """
 
 from __future__ import annotations
@@ -38,14 +38,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from journalgen.errors import Problem
-from journalgen.incremental import safestore
+from journalgen.incremental.store import FILE, Store
 from journalgen.output.writer import Folders, OutputState, folders_unchanged, intact
 from journalgen.publishing import CLOUDFLARE_WORKFLOW
 
-FOLDER = Path(".cache") / "journalgen" / "records"
-"""Inside the site folder."""
-
-FORMAT = "2"
+FORMAT = "3"
 """Raise when `BuildRecord`, `Summary` or `writer.FileState` change shape."""
 INPUT_FOLDERS = ("content", "templates", "static")
 CONFIG_NAME = "journalgen.yaml"
@@ -128,28 +125,31 @@ def _installed() -> str:
     return "\n".join([sys.version, *found])
 
 
-def _file(site_dir: Path, out_dir: Path) -> Path:
-    name = hashlib.sha256(str(out_dir.absolute()).encode()).hexdigest()[:32]
-    return site_dir / FOLDER / f"v{FORMAT}-{name}.store"
+def _key(out_dir: Path) -> bytes:
+    return hashlib.blake2b(str(out_dir.absolute()).encode(), digest_size=16).digest()
 
 
 def load(site_dir: Path, out_dir: Path) -> BuildRecord:
     """The record of the last build into `out_dir` (empty when there is none, or it cannot
     be read: then everything is made again)."""
-    found = safestore.load(_file(site_dir, out_dir))
+    if not (site_dir / FILE).is_file():
+        return BuildRecord()
+    kept = Store(site_dir / FILE)
+    try:
+        return load_from(kept, out_dir)
+    finally:
+        kept.close()
+
+
+def load_from(kept: Store, out_dir: Path) -> BuildRecord:
+    """The record of the last build into `out_dir` in the open store `kept`."""
+    found = kept.get("builds", _key(out_dir))
     return found if isinstance(found, BuildRecord) else BuildRecord()
 
 
-def store(site_dir: Path, out_dir: Path, record: BuildRecord) -> None:
-    """Keep `record` (written beside and renamed); a disk that refuses is no reason to fail
-    the build. Records an earlier version of journalgen kept are removed."""
-    file = _file(site_dir, out_dir)
-    safestore.store(file, record)
-    with contextlib.suppress(OSError):
-        for item in os.scandir(file.parent):
-            if not item.name.startswith((f"v{FORMAT}-", ".")):
-                with contextlib.suppress(OSError):
-                    os.unlink(item.path)
+def store(kept: Store, out_dir: Path, record: BuildRecord) -> None:
+    """Keep `record` in the store (committed with the rest of the build's)."""
+    kept.put("builds", [(_key(out_dir), record)])
 
 
 def scan_inputs(site_dir: Path) -> dict[str, InputState]:

@@ -24,12 +24,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from journalgen import config as config_module
 from journalgen import scaffold
-from journalgen.build import STATIC_DIR, parse_sources
+from journalgen.build import STATIC_DIR
 from journalgen.config import SiteConfig
 from journalgen.errors import JournalError, Problem
 from journalgen.incremental import record
 from journalgen.output import writer
-from journalgen.parsing.entries import Entry
+from journalgen.parsing.entries import Entry, parse_sources
 from journalgen.parsing.htmlrewrite import is_dangerous_url
 from journalgen.publishing import headers
 from journalgen.reading import sources

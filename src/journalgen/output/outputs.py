@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,19 @@ class Output:
     key: bytes | None = None
     """What it was made from (keys.py), when known: kept with the output so that the next
     build can tell, without rendering it, that the file would not change."""
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One file of the built site as its stage plans it: made when asked (`make`), with
+    what it shows. The stage never decides whether to make it: the incremental layer
+    (`incremental.layer`) keeps the previous build's file when what it shows is the same."""
+
+    path: str
+    make: Callable[[], bytes]
+    shows: tuple[object, ...] | None = None
+    """The kind of page and the parts of the site it is made from (`PageKeys.of` reads
+    them), e.g. `("entry", entry)`; None: made on every build."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Literal
 
+from journalgen import parallel
 from journalgen.config import Author, SiteConfig
 from journalgen.errors import JournalError, Problem, excerpt
 from journalgen.parsing import gallery
@@ -406,3 +409,43 @@ def _slug(fields: Fields, fallback: str, source: Source) -> str:
             hint="Rename the file with some letters, or add `slug: a-short-name`.",
         )
     return slug
+
+
+Parsed = Entry | Page | tuple[Problem, ...]
+"""A file parsed, or what is wrong with it."""
+
+
+def parse_each(
+    found: Sequence[Source], config: SiteConfig, renderer: MarkdownRenderer | None = None
+) -> list[Parsed]:
+    """Each source parsed (on both cores where it pays), or its problems, in order."""
+    markdown = renderer if renderer is not None else MarkdownRenderer()
+
+    def attempt(source: Source) -> Parsed:
+        try:
+            if source.kind == "entry":
+                return parse_entry(source, config, markdown)
+            return parse_page(source, config, markdown)
+        except JournalError as err:
+            return tuple(err.problems)
+
+    made: list[Parsed] = [()] * len(found)
+    for index, parsed in parallel.spread([functools.partial(attempt, s) for s in found]):
+        made[index] = parsed
+    return made
+
+
+def parse_sources(
+    found: Sequence[Source], config: SiteConfig, renderer: MarkdownRenderer | None = None
+) -> tuple[list[Entry], list[Page]]:
+    """Every source parsed, collecting every file's problem before failing."""
+    return split_parsed(parse_each(found, config, renderer))
+
+
+def split_parsed(parsed: Sequence[Parsed]) -> tuple[list[Entry], list[Page]]:
+    """The entries and the pages; raises every problem found, in order."""
+    problems = [problem for item in parsed if isinstance(item, tuple) for problem in item]
+    if problems:
+        raise JournalError(problems)
+    entries = [item for item in parsed if isinstance(item, Entry)]
+    return entries, [item for item in parsed if isinstance(item, Page)]

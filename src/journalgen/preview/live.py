@@ -23,7 +23,8 @@ from typing import TextIO
 from journalgen import config as config_module
 from journalgen.build import BuildOptions, BuildReport, build
 from journalgen.errors import JournalError
-from journalgen.incremental.cache import PARSED_CACHE, BuildCache
+from journalgen.incremental import store
+from journalgen.incremental.layer import Incremental
 from journalgen.output import lock
 from journalgen.output.outputs import Output
 from journalgen.preview.changes import PREVIEW_DIR, Batch, ChangeFilter
@@ -73,7 +74,8 @@ class Rebuilder:
     ) -> None:
         self.options = options
         self.state = state
-        self.cache = BuildCache(options.site_dir / PARSED_CACHE)
+        self.layer = Incremental(options.site_dir / store.FILE)
+        """What the session keeps between rebuilds (and in the site's store)."""
         self.out = out or sys.stdout
         self.debug = debug
         self.builds = 0
@@ -114,8 +116,8 @@ class Rebuilder:
             return None
         site = self._site
         try:
-            env = self.cache.environment(site.config, self.options.site_dir)
-            return earlypage.entry_page(site, env, self.cache.renderer, batch.paths[0])
+            env = self.layer.environment(site.config, self.options.site_dir)
+            return earlypage.entry_page(site, env, self.layer.renderer, batch.paths[0])
         except Exception:  # the whole build that follows shows what is wrong
             return None
 
@@ -130,9 +132,8 @@ class Rebuilder:
             return None
         with self._on_demand_lock:
             if rel not in self._on_demand:
-                env = self.cache.environment(site.config, self.options.site_dir)
-                made = [out for out in book.render(site, env) if isinstance(out, Output)]
-                self._on_demand = {out.path: out.data for out in made}
+                env = self.layer.environment(site.config, self.options.site_dir)
+                self._on_demand = {page.path: page.make() for page in book.render(site, env)}
             return self._on_demand.get(rel)
 
     def _built_as(self, early: Output) -> bool:
@@ -144,7 +145,7 @@ class Rebuilder:
     def _build(self) -> Outcome:
         try:
             with lock.held(self.options.site_dir, "journalgen serve (or watch)"):
-                report = build(self.options, self.cache)
+                report = build(self.options, self.layer)
         except JournalError as err:
             return Outcome(False, None, _format_problems(err, self._base()))
         except Exception as err:  # a bug or a full disk must not stop the preview
@@ -166,7 +167,7 @@ class Rebuilder:
             self._last_error = outcome.error
 
     def _success_line(self, report: BuildReport, batch: Batch | None, seconds: float) -> str:
-        stats = self.cache.stats
+        stats = self.layer.stats
         parsed = f"parsed {stats.parsed} of {stats.parsed + stats.reused} files"
         verb = "Fixed: built" if self._last_error is not None else "Built"
         if batch is None:

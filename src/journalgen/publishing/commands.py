@@ -8,6 +8,7 @@ from pathlib import Path
 
 from journalgen import __version__
 from journalgen.errors import JournalError
+from journalgen.incremental import store
 from journalgen.publishing import hosts, vendor
 
 
@@ -22,8 +23,9 @@ def register(
         help="move the journal to the journalgen installed here",
         description="Rewrite the files journalgen keeps in the journal for publishing "
         "(vendor/, requirements.txt, netlify.toml and its plugin, the GitHub workflows) "
-        "from the journalgen installed on this computer, and say what changed. Your "
-        "entries, pages, photos and settings are not touched.",
+        "from the journalgen installed on this computer, remove what an earlier version "
+        "kept in .cache/journalgen that this one no longer reads, and say what changed. "
+        "Your entries, pages, photos and settings are not touched.",
     )
     upgrade.add_argument(
         "--host",
@@ -72,6 +74,10 @@ def _run_upgrade(args: argparse.Namespace) -> int:
     after = _versions(site_dir)
     old_version = before.pop("journalgen", None)
     after.pop("journalgen", None)
+    cleaned = store.clean_older(site_dir)
+    if cleaned:
+        names = ", ".join(path.relative_to(site_dir).as_posix() for path in cleaned)
+        print(f"Removed what an earlier journalgen kept in its cache: {names}")
     if not written.changed and not written.kept:
         print(f"Nothing to change: the journal already builds with journalgen {__version__}.")
         return 0
@@ -131,7 +137,7 @@ def _versions(site_dir: Path) -> dict[str, str]:
 
 def _run_schedule(args: argparse.Namespace) -> int:
     from journalgen import config
-    from journalgen.build import parse_sources
+    from journalgen.parsing.entries import parse_sources
     from journalgen.publishing import schedule
     from journalgen.reading.sources import discover
 

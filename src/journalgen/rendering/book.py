@@ -8,7 +8,7 @@ Each entry's HTML was written to stand alone on its own page. Here they share on
 every id inside an entry (heading anchors, footnotes, the author's own) gets the entry's
 anchor as a prefix, the links and labels pointing at those ids follow, links to other
 entries of the book become links within the page, and headings move one level down (the
-entry's title is an `<h2>` here). Pure: the assembled `Site` in, one `Output` out.
+entry's title is an `<h2>` here). Pure: the assembled `Site` in, one planned page out.
 """
 
 from __future__ import annotations
@@ -24,11 +24,10 @@ import jinja2
 from markupsafe import Markup
 
 from journalgen import parallel
-from journalgen.incremental.keys import Key, PageKeys, message_parts
-from journalgen.output.outputs import Kept, Output
+from journalgen.output.outputs import Planned
 from journalgen.parsing.entries import Entry
 from journalgen.parsing.htmlrewrite import rewrite_attributes, rewrite_urls
-from journalgen.rendering.render import Reuse, render_template
+from journalgen.rendering.render import render_template
 from journalgen.structure.guestbook import Message
 from journalgen.structure.site import Site
 
@@ -75,29 +74,25 @@ class BookMessage:
     """The chapter of the entry it answers, if that entry is in the book."""
 
 
-def render(site: Site, env: jinja2.Environment, reuse: Reuse | None = None) -> list[Output | Kept]:
-    """The book page, or nothing when a page of the site already uses its address.
+ChapterMaker = Callable[[Site, jinja2.Environment, Sequence[Entry]], list[tuple[str, str]]]
+"""Makes the given entries' chapters and their lines in the contents (`make_chapters`, or
+the incremental layer's memo of it)."""
 
-    With `reuse`, the page is `Kept` when nothing it shows changed, and otherwise only the
-    chapters of changed entries are rendered again (the others come from `reuse.fragments`).
-    """
+
+def render(
+    site: Site, env: jinja2.Environment, chapters: ChapterMaker | None = None
+) -> list[Planned]:
+    """The book page, or nothing when a page of the site already uses its address.
+    `chapters` makes the chapters (default: `make_chapters`)."""
     if site.book_path is None:
         return []
-    path = site.book_path + "index.html"
-    reuse = reuse or Reuse()
-    keys = reuse.keys if reuse.keys is not None and reuse.keys.enabled else None
-    key = None
-    if keys is not None:
-        key = keys.page("book", *(keys.entry(e) for e in site.entries), *_messages_parts(site))
-        if reuse.unchanged(path, key):
-            # Keep the chapters for the next build, which may need them.
-            wanted = [*_chapter_keys(site, keys, reuse).values()]
-            wanted += [_contents_key(keys, e) for e in site.entries]
-            for fragment_key in wanted:
-                if fragment_key in reuse.fragments:
-                    reuse.used[fragment_key] = reuse.fragments[fragment_key]
-            return [Kept(path, key)]
-    chapters = book_chapters(site, env, reuse)
+    make = partial(_page, site, env, chapters or make_chapters)
+    return [Planned(site.book_path + "index.html", make, ("book",))]
+
+
+def _page(site: Site, env: jinja2.Environment, make: ChapterMaker) -> bytes:
+    assert site.book_path is not None
+    chapters = book_chapters(site, env, make)
     text = render_template(
         env,
         TEMPLATE,
@@ -113,7 +108,7 @@ def render(site: Site, env: jinja2.Environment, reuse: Reuse | None = None) -> l
         extra_feeds=(),
         description=site.description,
     )
-    return [Output(path, _fill(text, chapters), key)]
+    return _fill(text, chapters)
 
 
 _CONTENTS_MARK = "\x00journalgen-book-contents\x00"
@@ -136,49 +131,9 @@ def _fill(text: str, chapters: Sequence[Chapter]) -> bytes:
     return out.getvalue()
 
 
-def _chapter_keys(site: Site, keys: PageKeys, reuse: Reuse) -> dict[str, Key]:
-    """Each chapter's key, by entry path: its entry and, for each address it links to that
-    is an entry's, that entry's anchor (such links become links within the page)."""
-    base = site.config.base_path
-    anchors = {base + entry.path: anchor(entry) for entry in site.entries}
-    found = {}
-    for entry in site.entries:
-        inside = sorted(
-            (page, anchors[page]) for page in _addresses(entry, site, reuse) if page in anchors
-        )
-        # Plain concatenations of digests (no new digest): made for every entry each build.
-        tail = keys.page("inside", repr(inside)) if inside else b""
-        found[entry.path] = b"chapter:" + keys.site_key + keys.entry(entry) + tail
-    return found
-
-
-def _contents_key(keys: PageKeys, entry: Entry) -> Key:
-    """The key of an entry's line in the contents (its anchor comes from its address)."""
-    return b"contents:" + keys.site_key + keys.item(entry)
-
-
-def _addresses(entry: Entry, site: Site, reuse: Reuse) -> list[str]:
-    """The addresses (without #fragment) the entry's body links to; found once for each
-    version of the entry and kept with the page parts (searching every body on every
-    rebuild takes a quarter of a second for 4,000 entries)."""
-    digest = site.digests.get(entry.path)
-    code = reuse.keys.site_key if reuse.keys is not None else b""
-    memo_key = b"addresses:" + code + digest if digest is not None else None
-    known = reuse.fragments.get(memo_key) if memo_key is not None else None
-    if known is None:
-        known = "\n".join(sorted({h.partition("#")[0] for h in _HREF.findall(entry.body_html)}))
-    if memo_key is not None:
-        reuse.used[memo_key] = known
-    return known.split("\n") if known else []
-
-
-def _messages_parts(site: Site) -> list[object]:
-    """What the book shows of the guestbook: every message and the entry it answers."""
-    parts: list[object] = []
-    for message in site.guestbook.messages:
-        answered = site.guestbook.entry_of(message)
-        parts += [*message_parts(message), answered.path if answered else None]
-    return parts
+def addresses(entry: Entry) -> list[str]:
+    """The addresses (without #fragment) the entry's body links to."""
+    return sorted({href.partition("#")[0] for href in _HREF.findall(entry.body_html)})
 
 
 def anchor(entry: Entry) -> str:
@@ -187,51 +142,37 @@ def anchor(entry: Entry) -> str:
 
 
 def book_chapters(
-    site: Site, env: jinja2.Environment, reuse: Reuse | None = None
+    site: Site, env: jinja2.Environment, make: ChapterMaker | None = None
 ) -> tuple[Chapter, ...]:
-    """Every entry of the build, oldest first; a chapter made by an earlier build from the
-    same entry (and the same set of entries to link to) is taken from `reuse.fragments`."""
+    """Every entry of the build, oldest first."""
+    book_entries = list(reversed(site.entries))
+    made = (make or make_chapters)(site, env, book_entries)
+    return tuple(
+        Chapter(entry, anchor(entry), html, line)
+        for entry, (html, line) in zip(book_entries, made, strict=True)
+    )
+
+
+def make_chapters(
+    site: Site, env: jinja2.Environment, entries: Sequence[Entry]
+) -> list[tuple[str, str]]:
+    """Each of `entries`' chapter and line in the contents (on both cores where it pays)."""
     base = site.config.base_path
     anchors = {base + entry.path: anchor(entry) for entry in site.entries}
-    keys = reuse.keys if reuse is not None and reuse.keys is not None else None
-    keys = keys if keys is not None and keys.enabled else None
-    chapter_keys = _chapter_keys(site, keys, reuse) if keys is not None and reuse else {}
-    fragments = reuse.fragments if reuse is not None else {}
-    used = reuse.used if reuse is not None else {}
-    book_entries = list(reversed(site.entries))
-    names = [anchor(entry) for entry in book_entries]
-    chapter_of = [chapter_keys.get(entry.path) for entry in book_entries]
-    line_of = [_contents_key(keys, entry) if keys is not None else None for entry in book_entries]
-    made = [fragments.get(key) if key is not None else None for key in chapter_of]
-    lines = [fragments.get(key) if key is not None else None for key in line_of]
 
-    def chapter(index: int) -> tuple[str, str]:
-        """One entry's chapter and its line in the contents, made as they are missing."""
-        entry, name = book_entries[index], names[index]
-        html = made[index]
-        if html is None:
-            body = chapter_html(entry.body_html, name, anchors)
-            html = render_template(
-                env, CHAPTER_TEMPLATE, site=site, entry=entry, anchor=name, body_html=body
-            )
-        line = lines[index]
-        if line is None:
-            line = render_template(env, CONTENTS_TEMPLATE, site=site, entry=entry, anchor=name)
+    def chapter(entry: Entry) -> tuple[str, str]:
+        name = anchor(entry)
+        body = chapter_html(entry.body_html, name, anchors)
+        html = render_template(
+            env, CHAPTER_TEMPLATE, site=site, entry=entry, anchor=name, body_html=body
+        )
+        line = render_template(env, CONTENTS_TEMPLATE, site=site, entry=entry, anchor=name)
         return html, line
 
-    missing = [i for i in range(len(book_entries)) if made[i] is None or lines[i] is None]
-    for position, (new_html, new_line) in parallel.spread([partial(chapter, i) for i in missing]):
-        made[missing[position]], lines[missing[position]] = new_html, new_line
-    chapters = []
-    for index, entry in enumerate(book_entries):
-        html, line = made[index], lines[index]
-        assert html is not None and line is not None
-        key, line_key = chapter_of[index], line_of[index]
-        if key is not None and line_key is not None:
-            used[key] = html
-            used[line_key] = line
-        chapters.append(Chapter(entry, names[index], html, line))
-    return tuple(chapters)
+    made: list[tuple[str, str]] = [("", "")] * len(entries)
+    for index, parts in parallel.spread([partial(chapter, entry) for entry in entries]):
+        made[index] = parts
+    return made
 
 
 def book_messages(site: Site, chapters: tuple[Chapter, ...]) -> tuple[BookMessage, ...]:

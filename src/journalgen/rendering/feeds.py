@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from journalgen.output.outputs import Kept, Output
+from journalgen.output.outputs import Planned
 from journalgen.parsing.entries import Entry
 from journalgen.parsing.htmlrewrite import rewrite_urls
 from journalgen.parsing.photos import for_feeds
-from journalgen.rendering.render import FEED_STYLE_PATH, Reuse
+from journalgen.rendering.render import FEED_STYLE_PATH
 from journalgen.structure.i18n import Language
 from journalgen.structure.site import Site
 
@@ -23,19 +24,17 @@ RSS_NAME = "feed.xml"
 ATOM_NAME = "atom.xml"
 
 
-def render(site: Site, reuse: Reuse | None = None) -> list[Output | Kept]:
-    """The site's feeds and one pair per tag, each with the newest `feed_size` entries.
-    With `reuse`, a feed whose entries and titles did not change is `Kept`."""
+def render(site: Site) -> list[Planned]:
+    """The site's feeds and one pair per tag, each with the newest `feed_size` entries."""
     config = site.config
     label = Language(config.language).label
     published = [e for e in site.entries if not site.is_preview(e)]
     made: dict[str, tuple[str, str]] = {}
-    reuse = reuse or Reuse()
-    outputs = _pair(site, published, "", site.title, site.description or site.title, made, reuse)
+    outputs = _pair(site, published, "", site.title, site.description or site.title, made)
     for tag in site.tags:
         entries = [e for e in tag.entries if not site.is_preview(e)]
         title = f"{site.title}: {label('feed_for_tag', tag=tag.title)}"
-        outputs += _pair(site, entries, tag.path, title, title, made, reuse)
+        outputs += _pair(site, entries, tag.path, title, title, made)
     return outputs
 
 
@@ -51,45 +50,55 @@ def _pair(
     title: str,
     subtitle: str,
     made: dict[str, tuple[str, str]],
-    reuse: Reuse,
-) -> list[Output | Kept]:
+) -> list[Planned]:
     """The RSS and Atom feeds of `entries`; `made` keeps each entry's summary and content
     HTML once made, as an entry is in several feeds (the site's and its tags')."""
-    config = site.config
-    newest = list(entries[: config.feed_size])
-    updated = max((e.updated or e.date for e in newest), default=_epoch(site))
-    keys = reuse.keys if reuse.keys is not None and reuse.keys.enabled else None
-    outputs: list[Output | Kept] = []
-    for name, kind in ((RSS_NAME, "rss"), (ATOM_NAME, "atom")):
-        key = keys.feed(folder + name, newest, title, subtitle) if keys is not None else None
-        if reuse.unchanged(folder + name, key):
-            assert key is not None
-            outputs.append(Kept(folder + name, key))
-            continue
-        from feedgen.feed import FeedGenerator  # here: most rebuilds change no feed
+    newest = list(entries[: site.config.feed_size])
+    return [
+        Planned(
+            folder + name,
+            functools.partial(_feed, site, newest, folder, title, subtitle, made, kind),
+            ("feed", folder + name, newest, title, subtitle),
+        )
+        for name, kind in ((RSS_NAME, "rss"), (ATOM_NAME, "atom"))
+    ]
 
-        feed = FeedGenerator()
-        feed.load_extension("dc", atom=False, rss=True)
-        feed_url = config.base_url + folder + name
-        feed.id(config.base_url + folder)
-        feed.title(title)
-        feed.subtitle(subtitle)
-        feed.description(subtitle)
-        # feedgen takes the RSS <link> from the last link given: the site, not the feed.
-        feed.link(href=feed_url, rel="self")
-        feed.link(href=config.base_url + folder, rel="alternate")
-        feed.language(config.language)
-        feed.generator("journalgen")
-        feed.updated(updated)
-        feed.lastBuildDate(updated)
-        for entry in newest:
-            _add(feed, site, entry, made, cdata=kind == "rss")
-        data = feed.rss_str(pretty=True) if kind == "rss" else feed.atom_str(pretty=True)
-        data = _styled(data, config.base_path + FEED_STYLE_PATH)
-        if not config.is_public:
-            data = _not_for_search(data, kind)
-        outputs.append(Output(folder + name, data, key))
-    return outputs
+
+def _feed(
+    site: Site,
+    newest: Sequence[Entry],
+    folder: str,
+    title: str,
+    subtitle: str,
+    made: dict[str, tuple[str, str]],
+    kind: str,
+) -> bytes:
+    from feedgen.feed import FeedGenerator  # here: most rebuilds change no feed
+
+    config = site.config
+    name = RSS_NAME if kind == "rss" else ATOM_NAME
+    updated = max((e.updated or e.date for e in newest), default=_epoch(site))
+    feed = FeedGenerator()
+    feed.load_extension("dc", atom=False, rss=True)
+    feed_url = config.base_url + folder + name
+    feed.id(config.base_url + folder)
+    feed.title(title)
+    feed.subtitle(subtitle)
+    feed.description(subtitle)
+    # feedgen takes the RSS <link> from the last link given: the site, not the feed.
+    feed.link(href=feed_url, rel="self")
+    feed.link(href=config.base_url + folder, rel="alternate")
+    feed.language(config.language)
+    feed.generator("journalgen")
+    feed.updated(updated)
+    feed.lastBuildDate(updated)
+    for entry in newest:
+        _add(feed, site, entry, made, cdata=kind == "rss")
+    data: bytes = feed.rss_str(pretty=True) if kind == "rss" else feed.atom_str(pretty=True)
+    data = _styled(data, config.base_path + FEED_STYLE_PATH)
+    if not config.is_public:
+        data = _not_for_search(data, kind)
+    return data
 
 
 def _add(

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import html
 import os
 import re
 import traceback
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -16,11 +14,9 @@ from urllib.parse import quote
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from journalgen import parallel
 from journalgen.config import SiteConfig, reveal
 from journalgen.errors import JournalError
-from journalgen.incremental.keys import Key, PageKeys
-from journalgen.output.outputs import Kept, Output
+from journalgen.output.outputs import Output, Planned
 from journalgen.parsing.entries import Entry, Page
 from journalgen.publishing import headers
 from journalgen.structure.guestbook import THANKS_PATH, GuestbookPage
@@ -118,133 +114,103 @@ def replaces_theme(site_dir: Path) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Reuse:
-    """What a build may take from the previous one instead of rendering it again."""
-
-    keys: PageKeys | None = None
-    """The keys of this build's pages (None: render every page)."""
-    previous: Mapping[str, Key] = field(default_factory=dict)
-    """The key each file of the previous build was made from, for the files still exactly
-    as it wrote them."""
-    fragments: Mapping[Key, str] = field(default_factory=dict)
-    """Parts of pages (the book's chapters) the previous build made, by key."""
-    used: dict[Key, str] = field(default_factory=dict)
-    """The parts this build used or made (to keep for the next one)."""
-
-    def unchanged(self, path: str, key: Key | None) -> bool:
-        return key is not None and self.previous.get(path) == key
-
-
 def entry_page(site: Site, env: jinja2.Environment, entry: Entry) -> Output:
-    """The page of one entry of `site`, rendered whatever the previous build made."""
-    made = _Renderer(site, env, Reuse()).entry(entry)
-    assert isinstance(made, Output)
-    return made
+    """The page of one entry of `site`, made now."""
+    planned = _Renderer(site, env).entry(entry)
+    return Output(planned.path, planned.make())
 
 
-def pages(
-    site: Site, env: jinja2.Environment, reuse: Reuse | None = None
-) -> Iterator[Output | Kept]:
-    """Every HTML page of the site, plus the sitemap and robots.txt. With `reuse`, a page
-    made from the same key as the previous build's file is `Kept`, not rendered."""
-    renderer = _Renderer(site, env, reuse or Reuse())
-    work: list[Callable[[], Output | Kept]] = [
-        *(functools.partial(renderer.home, home) for home in site.home_pages),
-        *(functools.partial(renderer.entry, entry) for entry in site.entries),
-        *(functools.partial(renderer.page, page) for page in site.pages),
-        *(functools.partial(renderer.listing, tag, "tag") for tag in site.tags),
-        *(functools.partial(renderer.listing, author, "author") for author in site.authors),
-        *(functools.partial(renderer.listing, year, "year") for year in site.years),
-        *(functools.partial(renderer.listing, month, "month") for month in site.months),
-    ]
-    for _, output in parallel.spread(work):  # on both cores where it pays (parallel.py)
-        yield output
+def pages(site: Site, env: jinja2.Environment) -> list[Planned | Output]:
+    """Every HTML page of the site, each planned with what it shows, plus the sitemap,
+    robots.txt and `_headers`."""
+    renderer = _Renderer(site, env)
     label = Language(site.config.language).label
-    key = renderer.key
-    yield renderer.simple("tags.html", "tags/", label("tags"), key(lambda k: k.tags()))
-    yield renderer.simple(
-        "subscribe.html",
-        SUBSCRIBE_PATH,
-        label("subscribe_title"),
-        key(lambda k: k.page("subscribe")),
-    )
-    yield renderer.simple(
-        "feed.xsl", FEED_STYLE_PATH, label("rss_feed"), key(lambda k: k.page("feed.xsl"))
-    )
-    yield renderer.simple("archive.html", "archive/", label("archive"), key(lambda k: k.archive()))
-    yield renderer.simple(
-        "404.html", "404.html", label("not_found_title"), key(lambda k: k.page("404"))
-    )
-    for guestbook_page in site.guestbook.pages:
-        yield renderer.guestbook(guestbook_page)
+    planned: list[Planned | Output] = [
+        *(renderer.home(home) for home in site.home_pages),
+        *(renderer.entry(entry) for entry in site.entries),
+        *(renderer.page(page) for page in site.pages),
+        *(renderer.listing(tag, "tag") for tag in site.tags),
+        *(renderer.listing(author, "author") for author in site.authors),
+        *(renderer.listing(year, "year") for year in site.years),
+        *(renderer.listing(month, "month") for month in site.months),
+        renderer.simple("tags.html", "tags/", label("tags"), ("tags",)),
+        renderer.simple(
+            "subscribe.html", SUBSCRIBE_PATH, label("subscribe_title"), ("page", "subscribe")
+        ),
+        renderer.simple("feed.xsl", FEED_STYLE_PATH, label("rss_feed"), ("page", "feed.xsl")),
+        renderer.simple("archive.html", "archive/", label("archive"), ("archive",)),
+        renderer.simple("404.html", "404.html", label("not_found_title"), ("page", "404")),
+        *(renderer.guestbook(guestbook_page) for guestbook_page in site.guestbook.pages),
+    ]
     if site.config.guestbook.provider == "netlify":
-        yield renderer.simple(
-            "guestbook_thanks.html",
-            THANKS_PATH,
-            label("gb_thanks"),
-            key(lambda k: k.page("thanks")),
+        planned.append(
+            renderer.simple(
+                "guestbook_thanks.html", THANKS_PATH, label("gb_thanks"), ("page", "thanks")
+            )
         )
     if site.config.email.follow_form == "netlify":
-        yield renderer.simple(
-            "follow_thanks.html",
-            FOLLOW_THANKS_PATH,
-            label("follow_thanks"),
-            key(lambda k: k.page("follow-thanks")),
+        planned.append(
+            renderer.simple(
+                "follow_thanks.html",
+                FOLLOW_THANKS_PATH,
+                label("follow_thanks"),
+                ("page", "follow-thanks"),
+            )
         )
     if site.config.is_public:
-        yield sitemap(site)
-    yield robots(site.config)
-    yield netlify_headers(site.config)
+        planned.append(sitemap(site))
+    planned += [robots(site.config), netlify_headers(site.config)]
+    return planned
 
 
 class _Renderer:
-    def __init__(self, site: Site, env: jinja2.Environment, reuse: Reuse) -> None:
+    """Plans each page: its file, what it shows, and how to make it."""
+
+    def __init__(self, site: Site, env: jinja2.Environment) -> None:
         self.site = site
         self.env = env
-        self.reuse = reuse
-        self.keys = reuse.keys if reuse.keys is not None and reuse.keys.enabled else None
 
-    def key(self, make: Callable[[PageKeys], Key]) -> Key | None:
-        return make(self.keys) if self.keys is not None else None
-
-    def _render(
-        self, template_name: str, path: str, key: Key | None = None, **context: Any
-    ) -> Output | Kept:
+    def _plan(
+        self,
+        template_name: str,
+        path: str,
+        shows: tuple[object, ...] | None = None,
+        **context: Any,
+    ) -> Planned:
         is_file = path.endswith((".html", ".xml", ".xsl", ".txt"))
-        file_path = path if is_file else path + "index.html"
-        if key is not None and self.reuse.unchanged(file_path, key):
-            return Kept(file_path, key)
         context.setdefault("current", path)
         context.setdefault("extra_feeds", ())
         context.setdefault("description", self.site.description)
-        text = render_template(self.env, template_name, site=self.site, **context)
-        return Output(file_path, text.encode("utf-8"), key)
 
-    def home(self, home: HomePage) -> Output | Kept:
-        return self._render("home.html", home.path, self.key(lambda k: k.home(home)), home=home)
+        def make() -> bytes:
+            text = render_template(self.env, template_name, site=self.site, **context)
+            return text.encode("utf-8")
 
-    def entry(self, entry: Entry) -> Output | Kept:
-        neighbours = self.site.neighbours[entry.path]
-        return self._render(
+        return Planned(path if is_file else path + "index.html", make, shows)
+
+    def home(self, home: HomePage) -> Planned:
+        return self._plan("home.html", home.path, ("home", home), home=home)
+
+    def entry(self, entry: Entry) -> Planned:
+        return self._plan(
             "entry.html",
             entry.path,
-            self.key(lambda k: k.entry_page(entry)),
+            ("entry", entry),
             entry=entry,
-            neighbours=neighbours,
+            neighbours=self.site.neighbours[entry.path],
             preview=self.site.is_preview(entry),
             description=plain_text(entry.summary_html) or self.site.description,
         )
 
-    def page(self, page: Page) -> Output | Kept:
-        return self._render(
+    def page(self, page: Page) -> Planned:
+        return self._plan(
             "page.html",
             page.path,
             page=page,
             description=page.summary or plain_text(page.body_html),
         )
 
-    def listing(self, group: Group, kind: str) -> Output | Kept:
+    def listing(self, group: Group, kind: str) -> Planned:
         feeds = (
             (
                 (f"{group.title} (RSS)", "application/rss+xml", group.path + "feed.xml"),
@@ -253,22 +219,22 @@ class _Renderer:
             if kind == "tag"
             else ()
         )
-        return self._render(
+        return self._plan(
             "list.html",
             group.path,
-            self.key(lambda k: k.group(group, kind)),
+            ("group", group, kind),
             group=group,
             kind=kind,
             extra_feeds=feeds,
         )
 
-    def guestbook(self, page: GuestbookPage) -> Output | Kept:
-        return self._render("guestbook.html", page.path, guestbook_page=page)
+    def guestbook(self, page: GuestbookPage) -> Planned:
+        return self._plan("guestbook.html", page.path, guestbook_page=page)
 
     def simple(
-        self, template_name: str, path: str, title: str, key: Key | None = None
-    ) -> Output | Kept:
-        return self._render(template_name, path, key, title=title)
+        self, template_name: str, path: str, title: str, shows: tuple[object, ...] | None = None
+    ) -> Planned:
+        return self._plan(template_name, path, shows, title=title)
 
 
 def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
