@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import json
 import sqlite3
 import sys
@@ -37,7 +38,7 @@ from zoneinfo import ZoneInfo
 FILE = Path(".cache") / "journalgen" / "store.sqlite"
 """Inside the site folder."""
 
-FORMAT = 1
+FORMAT = 2
 """Raise when a table or a stored dataclass changes shape: the store then starts empty."""
 
 TABLES = ("parses", "linked", "probes", "parts", "builds")
@@ -242,17 +243,24 @@ def clean_older(site_dir: Path) -> list[Path]:
 
 
 def encode(value: object) -> bytes:
+    """Text as it is (the book's chapters), anything else as tagged JSON; compressed."""
+    if isinstance(value, str):
+        return b"t" + zlib.compress(value.encode("utf-8", "surrogatepass"), 1)
     text = json.dumps(_encode(value), separators=(",", ":"), ensure_ascii=False)
-    return zlib.compress(text.encode("utf-8"), 1)
+    return b"j" + zlib.compress(text.encode("utf-8"), 1)
 
 
 def decode(data: bytes) -> Any:
     """What `encode` made; raises ValueError on anything else."""
     try:
         inflate = zlib.decompressobj()
-        text = inflate.decompress(data, MAX_BYTES)
+        text = inflate.decompress(data[1:], MAX_BYTES)
         if inflate.unconsumed_tail:
             raise ValueError("larger than anything journalgen keeps")
+        if data[:1] == b"t":
+            return text.decode("utf-8", "surrogatepass")
+        if data[:1] != b"j":
+            raise ValueError("not a value journalgen stored")
         return json.loads(text.decode("utf-8"), object_hook=_decode_object)
     except (TypeError, KeyError, AttributeError, RecursionError, zlib.error) as err:
         raise ValueError(str(err) or type(err).__name__) from err
@@ -293,10 +301,11 @@ def _encode(value: object) -> Any:
         cls = type(value)
         if not cls.__module__.startswith("journalgen."):
             raise TypeError(f"cannot store {cls!r}")
-        fields = [
-            [f.name, _encode(getattr(value, f.name))] for f in dataclasses.fields(value) if f.init
-        ]
-        return {"c": f"{cls.__module__}:{cls.__qualname__}", "f": fields}
+        names = _fields(cls)
+        return {
+            "c": f"{cls.__module__}:{cls.__qualname__}",
+            "f": [_encode(getattr(value, n)) for n in names],
+        }
     raise TypeError(f"cannot store a {type(value).__name__}")
 
 
@@ -347,7 +356,13 @@ def _decode_object(value: dict[str, Any]) -> Any:
     raise ValueError(f"unknown stored value {sorted(value)!r}")
 
 
-def _make(name: str, fields: list[list[Any]]) -> Any:
+@functools.cache
+def _fields(cls: type) -> tuple[str, ...]:
+    """The names of a dataclass's fields its constructor takes, in order."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.init)
+
+
+def _make(name: str, values: list[Any]) -> Any:
     """One of journalgen's own dataclasses, from a module already loaded (nothing is
     imported on a stored value's say-so), made through its constructor."""
     module_name, _, qualname = name.partition(":")
@@ -361,4 +376,7 @@ def _make(name: str, fields: list[list[Any]]) -> Any:
         and cls.__module__.startswith("journalgen.")
     ):
         raise ValueError(f"not a journalgen dataclass: {name}")
-    return cls(**{str(key): item for key, item in fields})
+    names = _fields(cls)
+    if not isinstance(values, list) or len(values) != len(names):
+        raise ValueError(f"{name} has changed shape")
+    return cls(*values)

@@ -357,8 +357,8 @@ def _take_form(
     the guestbook's in content/guestbook/pending/, the follow form's in followers/pending/."""
     from journalgen.commands import guestbook as guestbook_cli
     from journalgen.following import commands as following
-    from journalgen.rendering.render import FOLLOW_THANKS_PATH
     from journalgen.structure.guestbook import THANKS_PATH
+    from journalgen.structure.site import FOLLOW_THANKS_PATH
 
     site_dir = options.build.site_dir
     base = _base_path(site_dir)

@@ -13,9 +13,8 @@ from journalgen.output.outputs import Planned
 from journalgen.parsing.entries import Entry
 from journalgen.parsing.htmlrewrite import rewrite_urls
 from journalgen.parsing.photos import for_feeds
-from journalgen.rendering.render import FEED_STYLE_PATH
 from journalgen.structure.i18n import Language
-from journalgen.structure.site import Site
+from journalgen.structure.site import FEED_STYLE_PATH, Site
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator

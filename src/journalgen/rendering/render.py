@@ -19,9 +19,14 @@ from journalgen.errors import JournalError
 from journalgen.output.outputs import Output, Planned
 from journalgen.parsing.entries import Entry, Page
 from journalgen.publishing import headers
-from journalgen.structure.guestbook import THANKS_PATH, GuestbookPage
+from journalgen.structure.guestbook import GuestbookPage
 from journalgen.structure.i18n import Language
-from journalgen.structure.site import Group, HomePage, Site
+from journalgen.structure.site import (
+    OWN_PAGES,
+    Group,
+    HomePage,
+    Site,
+)
 
 THEME_DIR = Path(__file__).parents[1] / "theme"
 THEME_TEMPLATES = THEME_DIR / "templates"
@@ -133,30 +138,13 @@ def pages(site: Site, env: jinja2.Environment) -> list[Planned | Output]:
         *(renderer.listing(author, "author") for author in site.authors),
         *(renderer.listing(year, "year") for year in site.years),
         *(renderer.listing(month, "month") for month in site.months),
-        renderer.simple("tags.html", "tags/", label("tags"), ("tags",)),
-        renderer.simple(
-            "subscribe.html", SUBSCRIBE_PATH, label("subscribe_title"), ("page", "subscribe")
-        ),
-        renderer.simple("feed.xsl", FEED_STYLE_PATH, label("rss_feed"), ("page", "feed.xsl")),
-        renderer.simple("archive.html", "archive/", label("archive"), ("archive",)),
-        renderer.simple("404.html", "404.html", label("not_found_title"), ("page", "404")),
         *(renderer.guestbook(guestbook_page) for guestbook_page in site.guestbook.pages),
+        *(
+            renderer.simple(own.template, own.path, label(own.label), own.shows)
+            for own in OWN_PAGES
+            if own.wanted(site.config)
+        ),
     ]
-    if site.config.guestbook.provider == "netlify":
-        planned.append(
-            renderer.simple(
-                "guestbook_thanks.html", THANKS_PATH, label("gb_thanks"), ("page", "thanks")
-            )
-        )
-    if site.config.email.follow_form == "netlify":
-        planned.append(
-            renderer.simple(
-                "follow_thanks.html",
-                FOLLOW_THANKS_PATH,
-                label("follow_thanks"),
-                ("page", "follow-thanks"),
-            )
-        )
     if site.config.is_public:
         planned.append(sitemap(site))
     planned += [robots(site.config), netlify_headers(site.config)]
@@ -298,14 +286,6 @@ def sitemap(site: Site) -> Output:
         lines.append(f"  <url><loc>{_xml_text(base + path)}</loc>{mod}</url>")
     lines.append("</urlset>\n")
     return Output("sitemap.xml", "\n".join(lines).encode("utf-8"))
-
-
-SUBSCRIBE_PATH = "subscribe/"
-"""How to follow the journal, in words (the menu's "Subscribe" leads here, not to XML)."""
-FEED_STYLE_PATH = "feed.xsl"
-"""The stylesheet that shows a feed opened in a browser as a page (feeds.py links it)."""
-FOLLOW_THANKS_PATH = "subscribe/thanks/"
-"""Where the follow form leads once sent."""
 
 
 def robots(config: SiteConfig) -> Output:

@@ -33,7 +33,13 @@ from journalgen.parsing.photos import (
 )
 from journalgen.parsing.slugs import slugify
 from journalgen.reading.sources import Asset, Source
-from journalgen.structure.guestbook import Guestbook, Message, assemble_guestbook
+from journalgen.structure.guestbook import (
+    GUESTBOOK_PATH,
+    THANKS_PATH,
+    Guestbook,
+    Message,
+    assemble_guestbook,
+)
 from journalgen.structure.i18n import Language
 from journalgen.structure.paging import paginate
 
@@ -324,10 +330,63 @@ def _book_warning(page: Page | None) -> tuple[Problem, ...]:
     )
 
 
-OWN_ADDRESSES = frozenset(
-    {"tags", "authors", "archive", "page", "guestbook", "subscribe", "assets", "feed.xml"}
-    | {"atom.xml", "feed.xsl", "404.html", "_headers", "_redirects", "robots.txt"}
-    | {"sitemap.xml", "schedule.json", "index.html"}
+@dataclass(frozen=True, slots=True)
+class OwnPage:
+    """A page journalgen writes by itself (not an entry's, a list's or a page of the
+    journal's), declared once: rendering (`rendering.render.pages`), what it shows (its
+    key, `PageKeys.of`) and the addresses pages and old addresses may not take all read
+    it from `OWN_PAGES`. A new one is one line here, one template and its labels."""
+
+    path: str
+    """Its address, e.g. `tags/` (a folder: its index.html), or a file, `404.html`."""
+    template: str
+    label: str
+    """The label (i18n.py) of its title."""
+    shows: tuple[str, ...]
+    """What it shows besides what every page does: `("page", name)` for nothing else, or
+    the `PageKeys` method that says what (`("tags",)`: every tag and its count)."""
+    form: str = ""
+    """Written only when the journal's settings post this form to the site itself
+    (`guestbook`, `follow`)."""
+
+    def wanted(self, config: SiteConfig) -> bool:
+        if self.form == "guestbook":
+            return config.guestbook.provider == "netlify"
+        if self.form == "follow":
+            return config.email.follow_form == "netlify"
+        return True
+
+
+SUBSCRIBE_PATH = "subscribe/"
+"""How to follow the journal, in words (the menu's "Subscribe" leads here, not to XML)."""
+FEED_STYLE_PATH = "feed.xsl"
+"""The stylesheet that shows a feed opened in a browser as a page (feeds.py links it)."""
+FOLLOW_THANKS_PATH = "subscribe/thanks/"
+"""Where the follow form leads once sent."""
+
+OWN_PAGES = (
+    OwnPage("tags/", "tags.html", "tags", ("tags",)),
+    OwnPage(SUBSCRIBE_PATH, "subscribe.html", "subscribe_title", ("page", "subscribe")),
+    OwnPage(FEED_STYLE_PATH, "feed.xsl", "rss_feed", ("page", "feed.xsl")),
+    OwnPage("archive/", "archive.html", "archive", ("archive",)),
+    OwnPage("404.html", "404.html", "not_found_title", ("page", "404")),
+    OwnPage(THANKS_PATH, "guestbook_thanks.html", "gb_thanks", ("page", "thanks"), "guestbook"),
+    OwnPage(
+        FOLLOW_THANKS_PATH,
+        "follow_thanks.html",
+        "follow_thanks",
+        ("page", "follow-thanks"),
+        "follow",
+    ),
+)
+
+OWN_ADDRESSES = (
+    frozenset(page.path.split("/", 1)[0] for page in OWN_PAGES)
+    # Lists (tags/, authors/, archive's years are `2026/`), the home page's pages, the
+    # guestbook's, the theme's files, and the files of feeds and hosts.
+    | {"tags", "authors", "page", GUESTBOOK_PATH.rstrip("/"), "assets"}
+    | {"feed.xml", "atom.xml", "_headers", "_redirects", "robots.txt", "sitemap.xml"}
+    | {"schedule.json", "index.html"}
 )
 """The first part of every address journalgen writes itself (besides the home page and
 the years, `2026/`): the one list that pages (`_check_collisions`) and an old blog's
