@@ -18,8 +18,8 @@ import pytest
 
 from conftest import SiteDir
 from journalgen.cli import main
-from journalgen.commands.guestbook import read_export
 from journalgen.errors import JournalError
+from journalgen.inbox import read_export
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CSV_EXPORT = FIXTURES / "netlify-guestbook.csv"

@@ -130,7 +130,7 @@ def fetch_cloudflare(environ: dict[str, str], into: Path) -> list[Path]:
 def kind_of(path: Path) -> Form | None:
     """Which form a download holds: a message makes it the guestbook's; a name and an
     address alone, the follow form's; None for any other file."""
-    from journalgen.commands.guestbook import MAX_JSON_BYTES
+    from journalgen.inbox import MAX_JSON_BYTES
 
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:

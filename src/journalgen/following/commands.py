@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journalgen import config as config_module
-from journalgen.commands.guestbook import existing_keys, move_each, read_export_file, resolve
 from journalgen.errors import JournalError, Problem
 from journalgen.following import followers as store
+from journalgen.inbox import existing_keys, move_each, read_export_file, resolve
 from journalgen.output import files
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ def store_posted(site_dir: Path, fields: dict[str, str], now: dt.datetime) -> st
     imported one would be; its file name, or None when it is not kept (a robot's, an
     address already following). A request that cannot be kept as written raises
     JournalError saying why."""
-    from journalgen.commands.guestbook import submission_of
+    from journalgen.inbox import submission_of
 
     config = config_module.load(site_dir)
     submission = submission_of(fields, now, "the preview's form")

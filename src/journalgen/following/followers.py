@@ -7,7 +7,7 @@
     followers/sent.json        what `journalgen notify` sent to whom (notify.py)
 
 Nothing here is read by a build: the folder is outside content/, so no address can ever be
-published. Requests travel exactly as guestbook messages do (guestbook_cli.py): the same
+published. Requests travel exactly as guestbook messages do (inbox.py): the same
 export reader, the same duplicate keys in file names, the same approve and reject.
 """
 
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import yaml
 
-from journalgen.commands.guestbook import Submission, TextDumper, printable
 from journalgen.config import SiteConfig, is_email
 from journalgen.errors import JournalError, Problem, excerpt
+from journalgen.inbox import Submission, TextDumper, printable
 from journalgen.parsing.slugs import slugify
 from journalgen.reading import sources
 from journalgen.reading.fields import Fields

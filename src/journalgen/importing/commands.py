@@ -111,8 +111,8 @@ def index_uploads(folder: Path | None) -> Uploads:
 
 
 def journal_state(site_dir: Path, export: Export) -> Journal:
-    from journalgen.commands.guestbook import existing_keys
     from journalgen.importing.plan import Journal
+    from journalgen.inbox import existing_keys
     from journalgen.reading.yamltext import load_mapping
 
     config = config_module.load(site_dir)

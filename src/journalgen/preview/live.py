@@ -355,7 +355,7 @@ def _take_form(
     """A form of the site sent to the preview, kept where an imported one would go (never
     published or sent to: approving it is the family's decision), then its thank-you page:
     the guestbook's in content/guestbook/pending/, the follow form's in followers/pending/."""
-    from journalgen.commands import guestbook as guestbook_cli
+    from journalgen import inbox
     from journalgen.following import commands as following
     from journalgen.structure.guestbook import THANKS_PATH
     from journalgen.structure.site import FOLLOW_THANKS_PATH
@@ -363,7 +363,7 @@ def _take_form(
     site_dir = options.build.site_dir
     base = _base_path(site_dir)
     forms = {
-        base + THANKS_PATH: (guestbook_cli.store_posted, "A message", "content/guestbook/pending/"),
+        base + THANKS_PATH: (inbox.store_posted, "A message", "content/guestbook/pending/"),
         base + FOLLOW_THANKS_PATH: (
             following.store_posted,
             "A request to follow",
