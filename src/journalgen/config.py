@@ -7,9 +7,9 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,6 +23,43 @@ from journalgen.structure.i18n import supported_language
 CONFIG_NAME = "journalgen.yaml"
 
 Privacy = Literal["private", "password", "public"]
+
+
+def setting(default: Any = MISSING, *, key: str = "", own: bool = False) -> Any:
+    """A key of journalgen.yaml, declared once, as a field of the group that holds it: the
+    field's type says how it is read (text, a whole number, yes or no, one of a `Literal`'s
+    words), `default` is what an absent key means, and the docstring under the field is its
+    help. `key`: its name in the file when not the field's; `own`: read by a function of its
+    own, which checks more (an address, a group). Fields that are not settings (the file's
+    path) are plain fields."""
+    return field(default=default, metadata={"key": key, "own": own})
+
+
+def keys_of(group: type) -> tuple[str, ...]:
+    """The keys of journalgen.yaml that `group` (SiteConfig, GuestbookConfig…) declares."""
+    return tuple(f.metadata["key"] or f.name for f in fields(group) if "own" in f.metadata)
+
+
+def read_plain(values: Fields, group: type) -> dict[str, Any]:
+    """The settings of `group` that are read by their type alone, by field name."""
+    types = get_type_hints(group)
+    found: dict[str, Any] = {}
+    for item in fields(group):
+        if item.metadata.get("own", True):
+            continue
+        key, kind = item.metadata["key"] or item.name, types[item.name]
+        default: Any = item.default
+        if kind is bool:
+            found[item.name] = values.boolean(key, default)
+        elif kind is int:
+            found[item.name] = values.integer(key, default)
+        elif get_origin(kind) is Literal:
+            found[item.name] = values.choice(key, get_args(kind), default)
+        elif kind is str:
+            found[item.name] = values.text(key, default) or default
+        else:  # str | None
+            found[item.name] = values.text(key)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,16 +81,16 @@ GuestbookProvider = Literal["netlify", "email", "none"]
 class GuestbookConfig:
     """The `guestbook:` group: how readers leave messages, and how many a page shows."""
 
-    provider: GuestbookProvider = "netlify"
+    provider: GuestbookProvider = setting("netlify")
     """`netlify`: a Netlify Forms form; `email`: a link that opens the reader's email
     program; `none`: no way to write (messages already approved are still shown)."""
-    page_size: int = 20
+    page_size: int = setting(20)
     """Messages per page of the guestbook page (/guestbook/)."""
-    recaptcha: bool = False
+    recaptcha: bool = setting(False)
     """Ask Netlify to add a reCAPTCHA challenge to the form (it needs JavaScript)."""
-    email: str | None = None
+    email: str | None = setting(None, own=True)
     """The address messages are sent to with `provider: email`."""
-    form_name: str = "guestbook"
+    form_name: str = setting("guestbook")
     """The form's name in Netlify's Forms tab (must not be used by another form)."""
 
 
@@ -66,24 +103,24 @@ class EmailConfig:
     """The `email:` group: new entries sent to followers by email (`journalgen notify`),
     through the family's own email account, and the follow form on /subscribe/."""
 
-    sender: str | None = None
+    sender: str | None = setting(None, key="from", own=True)
     """`from:` the family's address: updates come from it, replies and requests to stop
     go to it. None: no email is sent (the subscribe page offers only feeds)."""
-    name: str | None = None
+    name: str | None = setting(None, own=True)
     """The name shown beside the address in people's inboxes (default: the journal's title)."""
-    smtp_host: str | None = None
+    smtp_host: str | None = setting(None, own=True)
     """The account's outgoing mail server, e.g. `smtp.gmail.com`."""
-    smtp_port: int | None = None
+    smtp_port: int | None = setting(None, own=True)
     """Its port; None: 587 with `starttls`, 465 with `ssl`, 25 with `none`."""
-    smtp_user: str | None = None
+    smtp_user: str | None = setting(None)
     """The account's user name (default: the `from` address)."""
-    security: EmailSecurity = "starttls"
+    security: EmailSecurity = setting("starttls")
     """`starttls` (port 587) or `ssl` (port 465); `none` only for a server on this computer."""
-    follow_form: FollowForm = "none"
+    follow_form: FollowForm = setting("none", own=True)
     """`netlify`: a form on /subscribe/ where readers ask to follow by email (Netlify
     Forms, like the guestbook; the default once `from` is set and the guestbook uses
     Netlify); `none`: no form."""
-    form_name: str = "follow"
+    form_name: str = setting("follow")
     """The follow form's name in Netlify's Forms tab."""
 
     @property
@@ -101,12 +138,12 @@ class EmailConfig:
 class PhotoSettings:
     """The `photos:` group: how photos are resized and re-encoded (see photos.py)."""
 
-    widths: tuple[int, ...] = (480, 960, 1600)
+    widths: tuple[int, ...] = setting((480, 960, 1600), own=True)
     """Widths in pixels of the sizes made of each photo, smallest first (a photo is never
     made wider than it is)."""
-    quality: int = 80
+    quality: int = setting(80, own=True)
     """JPEG and WebP quality, 30 to 100: 80 looks like the original on a phone."""
-    strip_static: bool = True
+    strip_static: bool = setting(True)
     """Re-save the images of static/ without their metadata (location, camera, date);
     `false` copies them exactly as they are."""
 
@@ -117,49 +154,49 @@ class SiteConfig:
 
     path: Path
     """The settings file itself."""
-    title: str
+    title: str = setting(own=True)
     """The site's name, shown in every page header and in the feeds."""
-    base_url: str
+    base_url: str = setting(own=True)
     """Where the site is published, ending in `/` (for feeds, share links and the sitemap)."""
-    description: str
+    description: str = setting("")
     """One sentence about the journal, for the home page, feeds and search engines."""
-    language: str
+    language: str = setting("en", own=True)
     """Language code such as `en`, `fr`, `de`, `es`: `<html lang>`, dates and labels."""
-    timezone: str
+    timezone: str = setting("UTC", own=True)
     """IANA zone (e.g. `Europe/London`) in which dates without a zone are read."""
-    default_author: str | None
+    default_author: str | None = setting(None, key="author")
     """Key of the author of entries that name none."""
-    authors: tuple[Author, ...]
+    authors: tuple[Author, ...] = setting((), own=True)
     """Known authors; entries may also name someone not listed."""
-    page_size: int
+    page_size: int = setting(10)
     """Entries per page on the home page."""
-    feed_size: int
+    feed_size: int = setting(20)
     """Newest entries in each RSS/Atom feed."""
-    footer: str
+    footer: str = setting("")
     """Plain text shown at the bottom of every page (e.g. a copyright line)."""
-    privacy: Privacy = "private"
+    privacy: Privacy = setting("private", own=True)
     """`private` (default): pages ask search engines not to index them, no sitemap.
     `password`: private, and Netlify asks visitors for a password. `public`: indexed."""
-    password: Secret | None = None
+    password: Secret | None = setting(None, own=True)
     """`user:password` for `privacy: password` (or the JOURNALGEN_PASSWORD variable):
     hidden from templates, read only with `reveal`."""
-    memorial: Memorial | None = None
+    memorial: Memorial | None = setting(None, own=True)
     """Set when the site has become a memorial (the `memorial:` group); None otherwise."""
-    guestbook: GuestbookConfig = field(default_factory=GuestbookConfig)
+    guestbook: GuestbookConfig = setting(GuestbookConfig(), own=True)
     """The `guestbook:` group (messages from readers)."""
-    email: EmailConfig = field(default_factory=EmailConfig)
+    email: EmailConfig = setting(EmailConfig(), own=True)
     """The `email:` group (followers by email)."""
-    photos: PhotoSettings = field(default_factory=PhotoSettings)
+    photos: PhotoSettings = setting(PhotoSettings(), own=True)
     """The `photos:` group (sizes and quality of processed photos)."""
-    allow_unsafe_html: bool = False
+    allow_unsafe_html: bool = setting(False)
     """Keep the HTML written in entries and pages as it is, scripts included (sanitize.py
     removes everything that could run unless this is set)."""
-    domain_renewal: dt.date | None = None
+    domain_renewal: dt.date | None = setting(None, own=True)
     """When the journal's own domain name must be renewed (`journalgen status` reminds)."""
     keepsake: bool = False
     """Set only by `journalgen keepsake` (never in journalgen.yaml): pages made to be read
     from a disk, without forms, feeds or anything that needs the website."""
-    share_links: bool | None = None
+    share_links: bool | None = setting(None, own=True)
     """Links to share an entry (email, WhatsApp, Facebook, X) under it: None (the default)
     shows them on a public journal's entries, never on a private one's or on a farewell."""
 
@@ -191,28 +228,6 @@ class SiteConfig:
         return Author(key=slugify(key_or_name) or "author", name=key_or_name)
 
 
-KNOWN_KEYS = (
-    "title",
-    "base_url",
-    "description",
-    "language",
-    "timezone",
-    "author",
-    "authors",
-    "page_size",
-    "feed_size",
-    "footer",
-    "privacy",
-    "password",
-    "memorial",
-    "guestbook",
-    "photos",
-    "email",
-    "allow_unsafe_html",
-    "share_links",
-    "domain_renewal",
-)
-
 PASSWORD_VARIABLE = "JOURNALGEN_PASSWORD"
 """Environment variable that may hold `user:password` instead of journalgen.yaml (so the
 password need not be in the repository: set it in Netlify's environment variables)."""
@@ -241,7 +256,7 @@ def parse(text: str, path: Path, password_variable: str | None = None) -> SiteCo
 
     `password_variable` is the value of JOURNALGEN_PASSWORD, if set."""
     fields = Fields(load_mapping(text, path), path, "setting")
-    fields.reject_unknown(KNOWN_KEYS)
+    fields.reject_unknown(keys_of(SiteConfig))
     title = fields.required_text("title", hint='Add a line such as `title: "Cooper\'s journal"`.')
     base_url = _base_url(fields)
     language = fields.text("language", "en") or "en"
@@ -260,27 +275,20 @@ def parse(text: str, path: Path, password_variable: str | None = None) -> SiteCo
             f"unknown time zone {excerpt(timezone)}",
             hint="Use a name such as Europe/London or America/Toronto.",
         ) from err
-    authors = _authors(fields, path)
-    default_author = fields.text("author")
     guestbook = _guestbook(fields, text, path)
     return SiteConfig(
         path=path,
         title=title,
         base_url=base_url,
-        description=fields.text("description", "") or "",
         language=language,
         timezone=timezone,
-        default_author=default_author,
-        authors=authors,
-        page_size=fields.integer("page_size", 10),
-        feed_size=fields.integer("feed_size", 20),
-        footer=fields.text("footer", "") or "",
+        authors=_authors(fields, path),
+        **read_plain(fields, SiteConfig),
         **_privacy(fields, password_variable),
         memorial=_memorial(fields, text, path),
         guestbook=guestbook,
         email=_email(fields, text, path, guestbook),
         photos=_photos(fields, text, path),
-        allow_unsafe_html=fields.boolean("allow_unsafe_html", False),
         share_links=fields.boolean("share_links") if fields.has("share_links") else None,
         domain_renewal=_memorial_date(fields, "domain_renewal"),
     )
@@ -413,23 +421,22 @@ def _authors(fields: Fields, path: Path) -> tuple[Author, ...]:
 class Memorial:
     """The `memorial:` group: the journal has become a memorial to someone who has died."""
 
-    name: str
+    name: str = setting(own=True)
     """Their name as readers should see it, e.g. `Margaret Ellis`."""
-    born: dt.date
+    born: dt.date = setting(own=True)
     """Their date of birth."""
-    died: dt.date
+    died: dt.date = setting(own=True)
     """The day they died."""
-    photo: str | None
+    photo: str | None = setting(own=True)
     """Their photo: a path inside content/, e.g. `photos/margaret.jpg` (None: no photo)."""
-    photo_alt: str
+    photo_alt: str = setting(own=True)
     """What the photo shows, for people who cannot see it (required with `photo`)."""
-    epitaph: str
+    epitaph: str = setting(own=True)
     """A short line shown under their name (may be empty)."""
-    photo_line: int | None
+    photo_line: int | None = None
     """The line of `photo:` in journalgen.yaml, for the message when the file is missing."""
 
 
-MEMORIAL_KEYS = ("name", "born", "died", "photo", "photo_alt", "epitaph")
 MAX_EPITAPH = 300
 """Characters: the epitaph is a line under the name, also used in feeds and link previews."""
 _MEMORIAL_EXAMPLE = (
@@ -463,7 +470,7 @@ def _memorial(fields: Fields, text: str, path: Path) -> Memorial | None:
     group = _group(fields, text, path, "memorial", "name, born, died…", _MEMORIAL_EXAMPLE)
     if group is None:
         return None
-    group.reject_unknown(MEMORIAL_KEYS)
+    group.reject_unknown(keys_of(Memorial))
     where = fields.mapping.line("memorial")
 
     def missing(key: str, example: str) -> JournalError:
@@ -560,7 +567,6 @@ def _memorial_photo(group: Fields) -> str | None:
     return rel
 
 
-GUESTBOOK_KEYS = ("provider", "page_size", "recaptcha", "email", "form_name")
 _EMAIL = re.compile(r"^[^@\s?&#/:<>\"']+@[^@\s?&#/:<>\"']+\.[^@\s?&#/:<>\"']+$")
 
 
@@ -588,9 +594,9 @@ def _guestbook(fields: Fields, text: str, path: Path) -> GuestbookConfig:
     )
     if group is None:
         return GuestbookConfig()
-    group.reject_unknown(GUESTBOOK_KEYS)
-    provider = group.choice("provider", ("netlify", "email", "none"), "netlify")
-    recaptcha = group.boolean("recaptcha")
+    group.reject_unknown(keys_of(GuestbookConfig))
+    plain = read_plain(group, GuestbookConfig)
+    provider, recaptcha, form_name = plain["provider"], plain["recaptcha"], plain["form_name"]
     if recaptcha and provider != "netlify":
         raise group.error(
             "recaptcha",
@@ -605,32 +611,15 @@ def _guestbook(fields: Fields, text: str, path: Path) -> GuestbookConfig:
             line=group.mapping.line("provider"),
             hint="Add a line such as `email: family@example.org` under `guestbook:`.",
         )
-    form_name = group.text("form_name", "guestbook") or "guestbook"
     if not _FORM_NAME.match(form_name):
         raise group.error(
             "form_name",
             f"{excerpt(form_name)} may contain only letters, digits, `-` and `_`",
             hint="For example `form_name: guestbook`.",
         )
-    return GuestbookConfig(
-        provider="email" if provider == "email" else "none" if provider == "none" else "netlify",
-        page_size=group.integer("page_size", 20),
-        recaptcha=recaptcha,
-        email=email,
-        form_name=form_name,
-    )
+    return GuestbookConfig(email=email, **plain)
 
 
-EMAIL_KEYS = (
-    "from",
-    "name",
-    "smtp_host",
-    "smtp_port",
-    "smtp_user",
-    "security",
-    "follow_form",
-    "form_name",
-)
 _HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[?[0-9A-Fa-f:.]+\]?$")
 _EMAIL_EXAMPLE = (
     "    email:\n      from: family@example.org\n      smtp_host: smtp.example.org\n"
@@ -662,9 +651,9 @@ def _email(fields: Fields, text: str, path: Path, guestbook: GuestbookConfig) ->
             hint=f"Remove this line and set the environment variable {SMTP_PASSWORD_VARIABLE} "
             "when you run `journalgen notify`.",
         )
-    group.reject_unknown(EMAIL_KEYS)
+    group.reject_unknown(keys_of(EmailConfig))
+    plain = read_plain(group, EmailConfig)
     sender = _address(group, "from", is_email)
-    user = group.text("smtp_user")
     host = group.text("smtp_host")
     if host is not None and not _HOST.match(host):
         raise group.error(
@@ -675,12 +664,11 @@ def _email(fields: Fields, text: str, path: Path, guestbook: GuestbookConfig) ->
     port = group.integer("smtp_port", 0) or None
     if port is not None and port > 65535:
         raise group.error("smtp_port", f"must be at most 65535, got {port}")
-    security = group.choice("security", ("starttls", "ssl", "none"), "starttls")
     # The form promises emails: shown once there is an address to send them from, where
     # the site takes forms (Netlify, like the guestbook).
     default_form = "netlify" if sender and guestbook.provider == "netlify" else "none"
     follow_form = group.choice("follow_form", ("netlify", "none"), default_form)
-    form_name = group.text("form_name", "follow") or "follow"
+    form_name = plain["form_name"]
     if not _FORM_NAME.match(form_name):
         raise group.error(
             "form_name",
@@ -698,14 +686,11 @@ def _email(fields: Fields, text: str, path: Path, guestbook: GuestbookConfig) ->
         name=" ".join((group.text("name") or "").split()) or None,
         smtp_host=host,
         smtp_port=port,
-        smtp_user=user,
-        security="ssl" if security == "ssl" else "none" if security == "none" else "starttls",
         follow_form="none" if follow_form == "none" else "netlify",
-        form_name=form_name,
+        **plain,
     )
 
 
-PHOTO_KEYS = ("widths", "quality", "strip_static")
 MAX_PHOTO_WIDTHS = 6
 
 
@@ -721,7 +706,7 @@ def _photos(fields: Fields, text: str, path: Path) -> PhotoSettings:
     )
     if group is None:
         return PhotoSettings()
-    group.reject_unknown(PHOTO_KEYS)
+    group.reject_unknown(keys_of(PhotoSettings))
     defaults = PhotoSettings()
     widths = defaults.widths
     raw_widths = group.raw("widths")
@@ -744,6 +729,4 @@ def _photos(fields: Fields, text: str, path: Path) -> PhotoSettings:
     quality = group.integer("quality", defaults.quality, minimum=30)
     if quality > 100:
         raise group.error("quality", f"must be at most 100, got {quality}")
-    return PhotoSettings(
-        widths=widths, quality=quality, strip_static=group.boolean("strip_static", True)
-    )
+    return PhotoSettings(widths=widths, quality=quality, **read_plain(group, PhotoSettings))
