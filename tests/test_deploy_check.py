@@ -8,7 +8,7 @@ import pytest
 
 from conftest import NOW, SiteDir
 from journalgen.cli import main
-from journalgen.output.deploycheck import check_site
+from journalgen.commands.deploycheck import check_site
 
 
 def _good_site(site: SiteDir) -> None:

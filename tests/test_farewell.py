@@ -17,8 +17,8 @@ import pytest
 
 from conftest import NOW, SiteDir
 from journalgen.cli import main
+from journalgen.commands import farewell
 from journalgen.errors import JournalError
-from journalgen.parsing import farewell
 
 LONDON = ZoneInfo("Europe/London")
 HELD = """\

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import BASIC_CONFIG, NOW, SiteDir
-from journalgen.parsing import farewell
+from journalgen.commands import farewell
 
 MEMORIAL = "memorial:\n  name: Ada Byrne\n  born: 1950-02-03\n  died: 2026-11-01\n"
 MOMENTS = (NOW, dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.UTC))

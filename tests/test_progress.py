@@ -109,6 +109,6 @@ def test_serve_says_where_to_look_before_its_first_build(tmp_path: Path) -> None
     [(950, "950 bytes"), (49_152, "48 KB"), (75_323_392, "71.8 MB"), (1.3e9, "1.2 GB")],
 )
 def test_sizes_read_as_people_read_them(count: float, shown: str) -> None:
-    from journalgen.cli import human_size
+    from journalgen.commands.build import human_size
 
     assert human_size(count) == shown

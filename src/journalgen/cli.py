@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import errno
 import os
 import re
 import sys
-import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,10 +15,9 @@ from typing import TYPE_CHECKING
 
 from journalgen import __version__
 from journalgen.errors import JournalError
-from journalgen.incremental import record
 
 if TYPE_CHECKING:
-    from journalgen.build import BuildReport
+    pass
 
 # The other modules are imported where they are needed: `journalgen build` with nothing to
 # do answers before the Markdown, template and image libraries would have loaded.
@@ -131,6 +128,7 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"journalgen {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    from journalgen.commands import build as build_command
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -147,62 +145,24 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
         help="the journal's folder, the one with journalgen.yaml (default: the current folder)",
     )
 
-    build_cmd = commands.add_parser(
-        "build",
-        parents=[common, site],
-        help="build the website into the output folder",
-        description="Build the website from content/ into the output folder. The previous "
-        "output is replaced only when the whole build succeeds.",
-    )
-    build_cmd.add_argument(
-        "--output",
-        metavar="FOLDER",
-        help="where to put the website (default: output/ in the site folder)",
-    )
-    build_cmd.add_argument(
-        "--drafts",
-        action="store_true",
-        help="include entries marked `draft: true`, labelled as previews "
-        "(never use this for the site you publish)",
-    )
-    build_cmd.add_argument(
-        "--future",
-        action="store_true",
-        help="include entries whose `publish_on` time has not come yet, labelled as previews",
-    )
-    build_cmd.add_argument(
-        "--force",
-        action="store_true",
-        help="replace the output folder even if it holds files journalgen "
-        "did not write (they are deleted)",
-    )
-    build_cmd.add_argument("--quiet", action="store_true", help="print only problems")
-    build_cmd.add_argument(
-        "--strict",
-        action="store_true",
-        help="stop with an error on anything that is otherwise a warning, such as a photo "
-        "without a description (alt text) or a link to a missing entry",
-    )
-    build_cmd.set_defaults(run=_run_build, locks="build")
+    build_command.register(commands, common, site)
     if only_build:
         return parser
     from journalgen.commands import book as book_command
-    from journalgen.commands import forms, keepsake, publish, status
-    from journalgen.commands import guestbook as guestbook_cli
+    from journalgen.commands import deploycheck, farewell, forms, keepsake, publish, serve, status
+    from journalgen.commands import guestbook as guestbook_command
     from journalgen.commands import init as init_command
     from journalgen.commands import new as new_command
     from journalgen.following import commands as following_commands
     from journalgen.importing import commands as importing_commands
-    from journalgen.output import deploycheck
-    from journalgen.parsing import farewell
     from journalgen.publishing import commands as publishing_commands
 
     init_command.register(commands, common, site)
     new_command.register(commands, common, site)
-    _add_live_commands(commands, [common, site])
+    serve.register(commands, common, site)
     deploycheck.register(commands, common, site)
     farewell.register(commands, common, site)
-    guestbook_cli.register(commands, common, site)
+    guestbook_command.register(commands, common, site)
     following_commands.register(commands, common, site)
     importing_commands.register(commands, common, site)
     publishing_commands.register(commands, common, site)
@@ -212,209 +172,6 @@ def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
     keepsake.register(commands, common, site)
     status.register(commands, common, site)
     return parser
-
-
-def _add_live_commands(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    parents: list[argparse.ArgumentParser],
-) -> None:
-    """`serve` and `watch`: rebuild after every save (see live.py)."""
-    serve_cmd = commands.add_parser(
-        "serve",
-        parents=parents,
-        help="preview the journal in your browser while you write",
-        description="Build a preview (drafts and scheduled entries included, marked as "
-        "previews) into .journalgen/preview/, serve it at http://127.0.0.1:8000/ and rebuild "
-        "it every time you save a file: the page in your browser reloads by itself. "
-        "Nothing is opened or published. Press Ctrl-C to stop.",
-    )
-    serve_cmd.add_argument(
-        "--port",
-        type=_port,
-        default=8000,
-        help="the port number in the address (default: 8000; use another if 8000 is taken)",
-    )
-    serve_cmd.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="the address to listen on (default: 127.0.0.1, only this computer can see the "
-        "preview; 0.0.0.0 shows it to every device on your network, drafts included)",
-    )
-    serve_cmd.add_argument(
-        "--no-drafts",
-        action="store_true",
-        help="leave out entries marked `draft: true`, as the published site will",
-    )
-    serve_cmd.add_argument(
-        "--no-future",
-        action="store_true",
-        help="leave out entries whose `publish_on` time has not come yet",
-    )
-    serve_cmd.set_defaults(run=_run_serve)
-
-    watch_cmd = commands.add_parser(
-        "watch",
-        parents=parents,
-        help="rebuild the output folder every time you save a file (no web server)",
-        description="Build the website like `journalgen build`, then rebuild it every time "
-        "you save a file, for people who use their own web server. Press Ctrl-C to stop.",
-    )
-    watch_cmd.add_argument(
-        "--output",
-        metavar="FOLDER",
-        help="where to put the website (default: output/ in the site folder)",
-    )
-    watch_cmd.add_argument(
-        "--drafts",
-        action="store_true",
-        help="include entries marked `draft: true`, labelled as previews "
-        "(never publish the result)",
-    )
-    watch_cmd.add_argument(
-        "--future",
-        action="store_true",
-        help="include entries whose `publish_on` time has not come yet, labelled as previews",
-    )
-    watch_cmd.add_argument(
-        "--force",
-        action="store_true",
-        help="replace the output folder even if it holds files journalgen "
-        "did not write (they are deleted)",
-    )
-    watch_cmd.set_defaults(run=_run_watch)
-
-
-def _run_build(args: argparse.Namespace) -> int:
-    site_dir = Path(args.site)
-    out_dir = Path(args.output) if args.output else site_dir / "output"
-    if not args.force and _up_to_date(args, site_dir, out_dir):
-        return EXIT_OK
-    from journalgen.build import BuildOptions, build
-    from journalgen.structure.site import Selection
-
-    options = BuildOptions(
-        site_dir=site_dir,
-        out_dir=out_dir,
-        selection=Selection(drafts=args.drafts, future=args.future),
-        force=args.force,
-        strict=args.strict,
-        progress=not args.quiet and sys.stderr.isatty(),
-    )
-    report = build(options)
-    for warning in report.warnings:
-        print("warning: " + warning.format(site_dir.absolute()), file=sys.stderr)
-    if not args.quiet:
-        print(_summary(report, out_dir))
-    return EXIT_OK
-
-
-def _up_to_date(args: argparse.Namespace, site_dir: Path, out_dir: Path) -> bool:
-    """Nothing changed since the last build: say so (with its warnings) and stop."""
-    started = time.perf_counter()
-    ident = record.identity(
-        site_dir, out_dir, drafts=args.drafts, future=args.future, strict=args.strict, photos=None
-    )
-    summary = record.up_to_date(site_dir, out_dir, ident, dt.datetime.now(dt.UTC))
-    if summary is None:
-        return False
-    for warning in summary.warnings:
-        print("warning: " + warning.format(site_dir.absolute()), file=sys.stderr)
-    if not args.quiet:
-        entries = "1 entry" if summary.entries == 1 else f"{summary.entries} entries"
-        pages = "1 page" if summary.pages == 1 else f"{summary.pages} pages"
-        print(
-            f"Nothing changed since the last build: {out_dir} is up to date ({entries} and "
-            f"{pages}, {summary.files} files; checked in {time.perf_counter() - started:.2f} s)."
-        )
-        if summary.previews:
-            print(
-                f"This is a preview: it includes {summary.previews} draft or scheduled "
-                "entries. Do not publish it."
-            )
-    return True
-
-
-def human_size(count: float) -> str:
-    """A size as people read it: 950 bytes, 48 KB, 71.8 MB, 1.2 GB."""
-    if count < 1000:
-        return f"{count:.0f} bytes"
-    for unit in ("KB", "MB", "GB"):
-        count /= 1024
-        if count < 1000 or unit == "GB":
-            return f"{count:.0f} {unit}" if unit == "KB" else f"{count:.1f} {unit}"
-    return f"{count:.1f} GB"  # pragma: no cover
-
-
-def _summary(report: BuildReport, out_dir: Path) -> str:
-    entries = "1 entry" if report.entries == 1 else f"{report.entries} entries"
-    pages = "1 page" if report.pages == 1 else f"{report.pages} pages"
-    text = (
-        f"Built {entries} and {pages} ({report.files} files, {human_size(report.bytes)}) "
-        f"into {out_dir} in {report.seconds:.2f} s."
-    )
-    if report.photos_encoded or report.photos_reused:
-        text += f" Photos: {report.photos_encoded} made, {report.photos_reused} from the cache."
-    if report.previews:
-        text += (
-            f"\nThis is a preview: it includes {report.previews} draft or scheduled "
-            "entries. Do not publish it."
-        )
-    return text
-
-
-def _run_serve(args: argparse.Namespace) -> int:
-    from journalgen.build import BuildOptions
-    from journalgen.preview import live
-    from journalgen.structure.site import Selection
-
-    site_dir = Path(args.site)
-    _require_site(site_dir)
-    options = live.ServeOptions(
-        build=BuildOptions(
-            site_dir=site_dir,
-            out_dir=live.preview_dir(site_dir),
-            selection=Selection(drafts=not args.no_drafts, future=not args.no_future),
-            force=True,  # the preview folder is journalgen's own
-        ),
-        host=args.host,
-        port=args.port,
-        debug=args.debug,
-    )
-    return live.serve(options)
-
-
-def _run_watch(args: argparse.Namespace) -> int:
-    from journalgen.build import BuildOptions
-    from journalgen.preview import live
-    from journalgen.structure.site import Selection
-
-    site_dir = Path(args.site)
-    _require_site(site_dir)
-    options = BuildOptions(
-        site_dir=site_dir,
-        out_dir=Path(args.output) if args.output else site_dir / "output",
-        selection=Selection(drafts=args.drafts, future=args.future),
-        force=args.force,
-    )
-    return live.watch(options, debug=args.debug)
-
-
-def _require_site(site_dir: Path) -> None:
-    """Refuse a folder that is not a journal; mistakes inside one are shown while running."""
-    from journalgen import config
-
-    if not (site_dir / config.CONFIG_NAME).is_file():
-        config.load(site_dir)  # raises the usual "no settings file here" message
-
-
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        port = -1
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
-    return port
 
 
 def _print_problems(err: JournalError, base: Path) -> None:

@@ -215,7 +215,7 @@ def _titles(site: Site | None) -> dict[str, str]:
 
 def _run(args: argparse.Namespace) -> int:
     from journalgen.build import BuildOptions, build
-    from journalgen.output.deploycheck import check_site
+    from journalgen.commands.deploycheck import check_site
 
     site_dir = Path(args.site)
     _need_git()

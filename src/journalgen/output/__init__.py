@@ -1,2 +1,2 @@
 """Stage 5, writing: the output folder replaced whole or not at all, photos encoded, files
-of the journal written whole, one writer at a time, and the gate before publishing."""
+of the journal written whole, one writer at a time."""
