@@ -66,20 +66,6 @@ class Store:
         row = self._query(f"SELECT value FROM {_table(table)} WHERE key = ?", (key,))
         return _decode_row(row[0][0]) if row else None
 
-    def many(self, table: str, keys: Iterable[bytes]) -> dict[bytes, Any]:
-        """The values kept under `keys` (those there are)."""
-        found: dict[bytes, Any] = {}
-        wanted = list(dict.fromkeys(keys))
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT key, value FROM {_table(table)} WHERE key IN ({marks})"
-            for key, value in self._query(sql, chunk):
-                decoded = _decode_row(value)
-                if decoded is not None:
-                    found[bytes(key)] = decoded
-        return found
-
     def prefixed(self, table: str, prefix: bytes = b"") -> dict[bytes, Any]:
         """Every value whose key starts with `prefix` (an index range, not a scan)."""
         sql = f"SELECT key, value FROM {_table(table)}"
@@ -188,7 +174,7 @@ def _open(file: Path | None) -> sqlite3.Connection:
             row[0] or "" for row in db.execute("SELECT sql FROM sqlite_schema WHERE sql NOT NULL")
         )
         if version == FORMAT and schema == sorted(_SCHEMA):
-            db.execute("PRAGMA quick_check").fetchone()
+            # Damage further in is found when a query meets it (then `_reset`).
             db.execute("PRAGMA synchronous = NORMAL")
             return db
         if version or schema:  # another version's, or not journalgen's: start again
