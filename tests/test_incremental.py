@@ -27,8 +27,10 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -727,3 +729,93 @@ def test_a_change_to_any_of_journalgens_own_modules_remakes_what_it_made(tmp_pat
     cold = build(cold_site)
     assert not any(b"<mark>" in data for data in cold.values())
     assert again == cold
+
+
+def _cold(site: SiteDir, where: Path) -> dict[str, bytes]:
+    """The same journal built from nothing in another folder."""
+    shutil.copytree(site.root / "content", where / "content")
+    shutil.copy(site.root / "journalgen.yaml", where)
+    build(BuildOptions(where, where / "output", now=NOW), Incremental())
+    return files(where / "output")
+
+
+def test_a_moment_of_the_hour_that_repeats_in_autumn_is_kept_as_it_was(tmp_path: Path) -> None:
+    """01:30 on the night the clocks go back happens twice; the store keeps which one (an
+    entry dated by the second 01:30 was once brought back an hour early)."""
+    site = SiteDir(tmp_path / "journal")  # in Europe/London
+    site.entry("2026-10-25-night.md", 'title: "Night"\ndate: 2026-10-25T01:30:00Z')
+    site.entry("2026-10-20-before.md", 'title: "Before"')
+    build(BuildOptions(site.root, site.out, now=NOW))
+    site.entry("2026-10-20-before.md", 'title: "Before"', "Other words.\n")
+    build(BuildOptions(site.root, site.out, now=NOW))
+    assert files(site.out) == _cold(site, tmp_path / "cold")
+    assert "+00:00" in (site.out / "2026/10/night/index.html").read_text("utf-8")
+
+
+def test_a_store_held_by_another_journalgen_is_waited_for_then_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`serve` and `build` share the store: a build that finds it held too long builds
+    without keeping anything, and neither deletes it nor says it is damaged."""
+    journal = Journal()
+    journal.add()
+    journal.write(tmp_path)
+    build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
+    monkeypatch.setattr(store_module, "TIMEOUT", 0.2)
+    holder = sqlite3.connect(tmp_path / STORE)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        journal.add()
+        journal.write(tmp_path)
+        build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
+    finally:
+        holder.rollback()
+        holder.close()
+    assert "notice" not in capsys.readouterr().err
+    with contextlib.closing(sqlite3.connect(tmp_path / STORE)) as db:
+        assert db.execute("SELECT count(*) FROM parses").fetchone()[0] > 0
+    assert files(tmp_path / "output") == _cold_journal(journal, tmp_path / "cold")
+
+
+def _cold_journal(journal: Journal, where: Path) -> dict[str, bytes]:
+    journal.write(where)
+    build(BuildOptions(where, where / "output", now=NOW), Incremental())
+    return files(where / "output")
+
+
+def test_values_altered_in_the_store_never_fail_a_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The store comes back from a host's cache: whatever its rows hold (a key of another
+    kind, a time no clock has, an entry whose fields are of the wrong kinds), the build is
+    the one a build from nothing makes."""
+    from journalgen.parsing.entries import Entry
+
+    journal = Journal()
+    journal.add()
+    journal.add()
+    journal.write(tmp_path)
+    build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
+    expected = _cold_journal(journal, tmp_path / "cold")
+    stored = tmp_path / STORE
+    with contextlib.closing(sqlite3.connect(stored)) as db:
+        rows = db.execute("SELECT key, value FROM parses").fetchall()
+    bad_time = b"j" + zlib.compress(b'{"dt":"2026-01-01T00:00:00","z":[{"o":1e20},0]}')
+    plants: list[tuple[str, object, bytes]] = [
+        ("probes", "a key of text", store_module.encode("x")),
+        ("builds", rows[0][0], bad_time),
+    ]
+    for key, value in rows:
+        parsed = store_module.decode(value)
+        if isinstance(parsed, Entry):  # a time without its zone cannot be sorted with others
+            object.__setattr__(parsed, "date", parsed.date.replace(tzinfo=None))
+            plants.append(("parses", key, store_module.encode(parsed)))
+            object.__setattr__(parsed, "date", cast(Any, "soon"))
+            plants.append(("parses", key, store_module.encode(parsed)))
+    for table, key, value in plants:
+        with contextlib.closing(sqlite3.connect(stored)) as db:
+            db.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", (key, value))
+            db.commit()
+        build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
+        assert files(tmp_path / "output") == expected, table
+    assert "could not be used" in capsys.readouterr().err

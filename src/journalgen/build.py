@@ -89,8 +89,20 @@ def build(options: BuildOptions, layer: Incremental | None = None) -> BuildRepor
     inputs = record.scan_inputs(options.site_dir) if plain else {}
     layer = layer if layer is not None else Incremental(options.site_dir / store.FILE)
     try:
-        return _build(options, layer, started, inputs if plain else None)
+        try:
+            return _build(options, layer, started, inputs if plain else None)
+        except (JournalError, OSError):
+            raise
+        except Exception as err:
+            if layer.store.file is None:
+                raise
+            # What the store held could not be used (altered, or from a journalgen that
+            # stored it differently): a build never fails because of its cache. A bug
+            # fails again, without it.
+            layer.forget(f"what it holds could not be used: {type(err).__name__}")
+            return _build(options, layer, started, inputs if plain else None)
     finally:
+        layer.store.commit()  # what was kept so far, whatever happened
         if plain:
             layer.store.close()
 

@@ -54,18 +54,25 @@ PARSE_FORMAT = "5"
 """Raise when `Entry` or `Page` change shape in a way the code digest cannot see."""
 
 
+LIBRARIES = ("comrak", "markdown_it_py", "nh3", "pyyaml", "pillow", "pillow_heif")
+"""What a parse or a probe is made with besides journalgen: the Markdown engines, the
+sanitizer, YAML, and the image libraries."""
+
+
 def _code() -> bytes:
     """What a parse or a probe depends on besides its file and the settings: journalgen's
-    own code (its one fingerprint, `keys.code_digest`), the Markdown engines and Pillow."""
+    own code (its one fingerprint, `keys.code_digest`) and the installed versions of
+    `LIBRARIES` (the names of their metadata folders: importing them all, or asking
+    importlib.metadata, would cost more than a rebuild)."""
     import comrak
-    import markdown_it
-    import PIL
 
-    # comrak's binding has no version attribute: its installed metadata folder says it.
     installed = Path(comrak.__file__).parent.parent
-    comrak_version = ",".join(sorted(p.name for p in installed.glob("comrak-*.dist-info")))
-    parts = (PARSE_FORMAT, markdown_it.__version__, comrak_version, PIL.__version__)
-    return _digest(*parts, code_digest())
+    versions = sorted(
+        item.name
+        for item in installed.glob("*.dist-info")
+        if item.name.split("-", 1)[0].lower().replace(".", "_") in LIBRARIES
+    )
+    return _digest(PARSE_FORMAT, *versions, code_digest())
 
 
 def _digest(*parts: object) -> bytes:
@@ -123,6 +130,12 @@ class Incremental:
             self._env = render.environment(config, site_dir)
             self._env_key = key
         return self._env
+
+    def forget(self, why: str) -> None:
+        """Start again from nothing: what was kept could not be used (`why`)."""
+        self.store.reset(why)
+        self._config, self._parsed, self._linked, self._probes = None, {}, None, None
+        self._records = {}
 
     def start(self, out_dir: Path, config: SiteConfig) -> Run:
         """One build into `out_dir` with these settings."""
@@ -243,7 +256,7 @@ class Run:
             return imaging.probe(path, rel)  # which says what is wrong
         digest = self.last.known(label, stat)
         found = layer._probes.get(self._probe_key(digest)) if digest else None
-        if found is not None:
+        if found is not None and found.digest == digest:
             found = dataclasses.replace(found, path=str(path), rel=rel)
         else:
             found = imaging.probe(path, rel)

@@ -27,6 +27,7 @@ import dataclasses
 import datetime as dt
 import functools
 import json
+import re
 import sqlite3
 import sys
 import zlib
@@ -38,7 +39,7 @@ from zoneinfo import ZoneInfo
 FILE = Path(".cache") / "journalgen" / "store.sqlite"
 """Inside the site folder."""
 
-FORMAT = 2
+FORMAT = 3
 """Raise when a table or a stored dataclass changes shape: the store then starts empty."""
 
 TABLES = ("parses", "linked", "probes", "parts", "builds")
@@ -54,6 +55,8 @@ class Store:
     def __init__(self, file: Path | None) -> None:
         self.file = file
         self._db: sqlite3.Connection | None = None
+        self._busy = False
+        """Another journalgen held the file for too long: this build keeps nothing more."""
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -76,8 +79,8 @@ class Store:
         found: dict[bytes, Any] = {}
         for key, value in self._query(sql, bounds):
             decoded = _decode_row(value)
-            if decoded is not None:
-                found[bytes(key)] = decoded
+            if decoded is not None and isinstance(key, bytes):
+                found[key] = decoded
         return found
 
     def drop_others(self, table: str, prefix: bytes) -> None:
@@ -105,9 +108,13 @@ class Store:
         if self._db is None:
             return
         try:
-            self._db.commit()
-        except sqlite3.Error:
-            self._reset("it could not be written")
+            if self._busy:
+                self._db.rollback()
+            else:
+                self._db.commit()
+        except sqlite3.Error as err:
+            self._failed(err)
+        self._busy = False
 
     def close(self) -> None:
         if self._db is not None:
@@ -118,15 +125,32 @@ class Store:
     def _query(self, sql: str, parameters: Iterable[object] = ()) -> list[Any]:
         try:
             return self.db.execute(sql, tuple(parameters)).fetchall()
-        except sqlite3.DatabaseError as err:
-            self._reset(str(err))
+        except sqlite3.Error as err:
+            self._failed(err)
             return []
 
     def _write(self, sql: str, rows: Sequence[tuple[object, ...]]) -> None:
+        if self._busy:
+            return
         try:
             self.db.executemany(sql, rows)
-        except sqlite3.DatabaseError as err:
-            self._reset(str(err))
+        except sqlite3.Error as err:
+            self._failed(err)
+
+    def _failed(self, err: sqlite3.Error) -> None:
+        """A query failed: the file is busy (another journalgen kept it for longer than
+        `TIMEOUT`: this build keeps nothing, and takes nothing more from it) or damaged
+        (set aside: the store starts again)."""
+        if isinstance(err, sqlite3.OperationalError) and _BUSY.search(str(err)):
+            self._busy = True
+            with contextlib.suppress(sqlite3.Error):
+                self.db.rollback()
+            return
+        self._reset(str(err))
+
+    def reset(self, why: str) -> None:
+        """Set the file aside and start empty (what the build kept could not be used)."""
+        self._reset(why)
 
     def _reset(self, why: str) -> None:
         """Set the file aside and start empty (in memory when the disk refuses)."""
@@ -142,6 +166,12 @@ class Store:
             self._db = _open(self.file)
         except sqlite3.Error:
             self._db = _open(None)
+
+
+_BUSY = re.compile(r"\b(locked|busy)\b")
+
+TIMEOUT = 30
+"""Seconds a build waits for another journalgen's write to the store to end."""
 
 
 def _after(prefix: bytes) -> bytes:
@@ -163,7 +193,7 @@ def _open(file: Path | None) -> sqlite3.Connection:
         return _made(sqlite3.connect(":memory:", check_same_thread=False))
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(file, timeout=30, check_same_thread=False)
+        db = sqlite3.connect(file, timeout=TIMEOUT, check_same_thread=False)
     except (OSError, sqlite3.Error):
         return _made(sqlite3.connect(":memory:", check_same_thread=False))
     try:
@@ -180,16 +210,18 @@ def _open(file: Path | None) -> sqlite3.Connection:
         if version or schema:  # another version's, or not journalgen's: start again
             db.close()
             file.unlink()
-            db = sqlite3.connect(file, timeout=30, check_same_thread=False)
+            db = sqlite3.connect(file, timeout=TIMEOUT, check_same_thread=False)
         return _made(db)
     except (OSError, sqlite3.Error) as err:
         with contextlib.suppress(sqlite3.Error):
             db.close()
+        if isinstance(err, sqlite3.OperationalError) and _BUSY.search(str(err)):
+            return _made(sqlite3.connect(":memory:", check_same_thread=False))  # not now
         print(f"notice: ignoring {file} ({err}); it will be made again.", file=sys.stderr)
         with contextlib.suppress(OSError):
             file.unlink()
         try:
-            return _made(sqlite3.connect(file, timeout=30, check_same_thread=False))
+            return _made(sqlite3.connect(file, timeout=TIMEOUT, check_same_thread=False))
         except sqlite3.Error:
             return _made(sqlite3.connect(":memory:", check_same_thread=False))
 
@@ -259,7 +291,7 @@ def _decode_row(data: object) -> Any:
         return None
     try:
         return decode(data)
-    except ValueError:
+    except Exception:  # whatever a damaged or altered value makes the decoder raise
         return None
 
 
@@ -277,8 +309,11 @@ def _encode(value: object) -> Any:
     if isinstance(value, frozenset | set):
         kind = "fs" if isinstance(value, frozenset) else "s"
         return {kind: [_encode(item) for item in value]}
-    if isinstance(value, dt.datetime):
-        return {"dt": value.replace(tzinfo=None).isoformat(), "z": _zone(value.tzinfo)}
+    if isinstance(value, dt.datetime):  # the fold tells the two 01:30s of an autumn night
+        return {
+            "dt": value.replace(tzinfo=None, fold=0).isoformat(),
+            "z": [_zone(value.tzinfo), value.fold],
+        }
     if isinstance(value, dt.date):
         return {"da": value.isoformat()}
     if isinstance(value, PurePath):
@@ -329,14 +364,14 @@ def _decode_object(value: dict[str, Any]) -> Any:
             return value  # a time zone's offset: read by the "dt" below
     elif "dt" in value and len(value) == 2:
         moment = dt.datetime.fromisoformat(value["dt"])
-        zone = value["z"]
+        zone, fold = value["z"]
         if zone is None:
-            return moment
+            return moment.replace(fold=fold)
         if isinstance(zone, str):
-            return moment.replace(tzinfo=ZoneInfo(zone))
+            return moment.replace(tzinfo=ZoneInfo(zone), fold=fold)
         seconds = float(zone["o"])
         tz = dt.UTC if seconds == 0 else dt.timezone(dt.timedelta(seconds=seconds))
-        return moment.replace(tzinfo=tz)
+        return moment.replace(tzinfo=tz, fold=fold)
     elif "c" in value and len(value) == 2:
         return _make(value["c"], value["f"])
     raise ValueError(f"unknown stored value {sorted(value)!r}")
