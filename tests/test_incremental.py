@@ -819,3 +819,44 @@ def test_values_altered_in_the_store_never_fail_a_build(
         build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
         assert files(tmp_path / "output") == expected, table
     assert "could not be used" in capsys.readouterr().err
+
+
+def test_one_session_building_the_preview_and_the_output_in_turn_equals_cold_builds(
+    tmp_path: Path,
+) -> None:
+    """`serve` keeps one layer for the preview (drafts and scheduled entries) while
+    `journalgen build` and `keepsake` use the same store for output/: what one output
+    folder kept never leaks into another's."""
+    from journalgen.structure.site import Selection
+
+    site = SiteDir(tmp_path / "journal")
+    site.entry("2026-11-01-a.md", 'title: "A"', "To [b](2026-11-02-b.md). ![P](../photos/p.png)\n")
+    site.entry("2026-11-02-b.md", 'title: "B"\ndraft: true', "B, after [a](2026-11-01-a.md).\n")
+    site.entry("2026-11-03-c.md", 'title: "C"\ntags: [home]', "C.\n")
+    (site.root / "content" / "photos").mkdir()
+    Image.new("RGB", (20, 20), (1, 2, 3)).save(site.root / "content" / "photos" / "p.png")
+    session = Incremental(site.root / STORE)
+    preview = Selection(drafts=True, future=True)
+    rounds = 0
+
+    def check(keepsake: bool = False) -> None:
+        nonlocal rounds
+        rounds += 1
+        for selection, out in ((preview, site.root / "preview"), (Selection(), site.out)):
+            build(BuildOptions(site.root, out, selection, now=NOW, keepsake=keepsake), session)
+            cold = tmp_path / f"cold-{rounds}-{out.name}"
+            shutil.copytree(site.root / "content", cold / "content")
+            shutil.copy(site.root / "journalgen.yaml", cold)
+            options = BuildOptions(cold, cold / "output", selection, now=NOW, keepsake=keepsake)
+            build(options, Incremental())
+            assert_same(out, cold / "output", f"round {rounds}, {out.name}")
+
+    check()
+    site.entry("2026-11-02-b.md", 'title: "B"', "B, after [a](2026-11-01-a.md).\n")
+    check()
+    Image.new("RGB", (30, 20), (1, 2, 3)).save(site.root / "content" / "photos" / "p.png")
+    check()
+    check(keepsake=True)
+    site.entry("2026-11-02-b.md", 'title: "B again"\ndraft: true', "B.\n")
+    check(keepsake=True)
+    check()
