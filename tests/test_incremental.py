@@ -626,7 +626,9 @@ def test_a_store_that_is_not_journalgens_is_set_aside_with_a_notice(
     old.write_bytes(b"journalgen-store-2\n0123\nanything")
     build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
     assert old.exists()
-    assert store_module.clean_older(tmp_path) == [old.parent]
+    from journalgen.publishing.commands import clean_older
+
+    assert clean_older(tmp_path) == [old.parent]
     assert not old.parent.exists() and stored.is_file()
 
 

@@ -124,7 +124,7 @@ class Incremental:
         """The Jinja environment, reused (with its compiled templates) while the settings and
         every template override are unchanged: compiling the theme takes ~80 ms. Compiled
         templates stay in memory: Jinja's files of them are code that would run."""
-        self.templates = _template_fingerprint(site_dir)
+        self.templates = render.template_fingerprint(site_dir)
         key = (config, str(site_dir.absolute()), self.templates)
         if self._env is None or key != self._env_key:
             self._env = render.environment(config, site_dir)
@@ -401,20 +401,3 @@ class LinkMemo(MutableMapping[bytes, Linked]):
 
     def __len__(self) -> int:
         return len(self.used)
-
-
-def _template_fingerprint(site_dir: Path) -> tuple[tuple[str, str], ...]:
-    """Every file under the site's templates/ with the digest of its bytes.
-
-    Bytes rather than modification times: times are too coarse on some disks, and a new
-    override must replace a theme template Jinja has already compiled.
-    """
-    found: list[tuple[str, str]] = []
-    # The same rules as content/: a link to a file outside the journal is refused.
-    for parts, item in sources.scan_folder(site_dir / render.SITE_TEMPLATES, site_dir):
-        try:
-            digest = hashlib.sha256(Path(item.path).read_bytes()).hexdigest()
-        except OSError:
-            digest = "unreadable"
-        found.append(("/".join(parts), digest))
-    return tuple(found)

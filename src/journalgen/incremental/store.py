@@ -236,26 +236,6 @@ def _made(db: sqlite3.Connection) -> sqlite3.Connection:
     return db
 
 
-def clean_older(site_dir: Path) -> list[Path]:
-    """Remove what earlier versions of journalgen kept in the cache (shards, records and
-    parts of pages in files of their own, pickles, compiled templates); the processed
-    photos stay. `journalgen upgrade` calls this. Returns what it removed."""
-    import shutil
-
-    folder = site_dir / FILE.parent
-    removed: list[Path] = []
-    for name in ("parsed", "records", "parts", "templates", "outputs", "fresh", "output"):
-        path = folder / name
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-            removed.append(path)
-    for path in folder.glob("*.store"):
-        with contextlib.suppress(OSError):
-            path.unlink()
-            removed.append(path)
-    return removed
-
-
 # --- The encoding ---------------------------------------------------------------------------
 # Lists are JSON arrays; every other kind is an object with one key saying what it is.
 

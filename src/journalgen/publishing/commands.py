@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import shutil
 from pathlib import Path
 
 from journalgen import __version__
@@ -74,7 +76,7 @@ def _run_upgrade(args: argparse.Namespace) -> int:
     after = _versions(site_dir)
     old_version = before.pop("journalgen", None)
     after.pop("journalgen", None)
-    cleaned = store.clean_older(site_dir)
+    cleaned = clean_older(site_dir)
     if cleaned:
         names = ", ".join(path.relative_to(site_dir).as_posix() for path in cleaned)
         print(f"Removed what an earlier journalgen kept in its cache: {names}")
@@ -189,3 +191,21 @@ def _until(delta: dt.timedelta) -> str:
     if minutes < 48 * 60:
         return f"{minutes // 60} h {minutes % 60} min"
     return f"{minutes // (24 * 60)} days"
+
+
+def clean_older(site_dir: Path) -> list[Path]:
+    """Remove what earlier versions of journalgen kept in the cache (shards, records and
+    parts of pages in files of their own, pickles, compiled templates); the processed
+    photos stay. `journalgen upgrade` calls this. Returns what it removed."""
+    folder = site_dir / store.FILE.parent
+    removed: list[Path] = []
+    for name in ("parsed", "records", "parts", "templates", "outputs", "fresh", "output"):
+        path = folder / name
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    for path in folder.glob("*.store"):
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import re
@@ -19,6 +20,7 @@ from journalgen.errors import JournalError
 from journalgen.output.outputs import Output, Planned
 from journalgen.parsing.entries import Entry, Page
 from journalgen.publishing import headers
+from journalgen.reading import sources
 from journalgen.structure.guestbook import GuestbookPage
 from journalgen.structure.i18n import Language
 from journalgen.structure.site import (
@@ -308,3 +310,20 @@ def netlify_headers(config: SiteConfig) -> Output:
     if privacy is not None:
         rules += (privacy,)
     return Output("_headers", headers.headers_file(rules).encode("utf-8"))
+
+
+def template_fingerprint(site_dir: Path) -> tuple[tuple[str, str], ...]:
+    """Every file under the site's templates/ with the digest of its bytes.
+
+    Bytes rather than modification times: times are too coarse on some disks, and a new
+    override must replace a theme template Jinja has already compiled.
+    """
+    found: list[tuple[str, str]] = []
+    # The same rules as content/: a link to a file outside the journal is refused.
+    for parts, item in sources.scan_folder(site_dir / SITE_TEMPLATES, site_dir):
+        try:
+            digest = hashlib.sha256(Path(item.path).read_bytes()).hexdigest()
+        except OSError:
+            digest = "unreadable"
+        found.append(("/".join(parts), digest))
+    return tuple(found)
