@@ -620,6 +620,13 @@ def test_a_store_that_is_not_journalgens_is_set_aside_with_a_notice(
         assert version == store_module.FORMAT
         assert (tmp_path / "output").is_dir()
     assert set(files(tmp_path / "output")) > set(before)
+    assert capsys.readouterr().err.count("notice: ignoring") == len(plants)
+    # What an earlier journalgen kept is made again without a word.
+    with contextlib.closing(sqlite3.connect(stored)) as db:
+        db.execute(f"PRAGMA user_version = {store_module.FORMAT - 1}")
+        db.commit()
+    build(BuildOptions(tmp_path, tmp_path / "output", now=NOW))
+    assert "notice" not in capsys.readouterr().err
     # The files an earlier version kept are left alone by builds, and `upgrade` removes them.
     old = tmp_path / ".cache" / "journalgen" / "parsed" / "shard-00.store"
     old.parent.mkdir(parents=True)

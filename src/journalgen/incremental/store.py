@@ -208,6 +208,12 @@ def _open(file: Path | None) -> sqlite3.Connection:
             db.execute("PRAGMA synchronous = NORMAL")
             return db
         if version or schema:  # another version's, or not journalgen's: start again
+            if not 0 < version < FORMAT:  # an earlier journalgen's goes without a word
+                print(
+                    f"notice: ignoring {file} (not what journalgen keeps there); it "
+                    "will be made again.",
+                    file=sys.stderr,
+                )
             db.close()
             file.unlink()
             db = sqlite3.connect(file, timeout=TIMEOUT, check_same_thread=False)
