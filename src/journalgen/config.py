@@ -57,8 +57,10 @@ def read_plain(values: Fields, group: type) -> dict[str, Any]:
             found[item.name] = values.choice(key, get_args(kind), default)
         elif kind is str:
             found[item.name] = values.text(key, default) or default
-        else:  # str | None
+        elif kind == str | None:
             found[item.name] = values.text(key)
+        else:  # declared plain, but no type above reads it: say so at the first parse
+            raise TypeError(f"{group.__name__}.{item.name}: no plain reading for {kind}")
     return found
 
 

@@ -376,12 +376,11 @@ class Run:
 
 
 class LinkMemo(MutableMapping[bytes, Linked]):
-    """Resolved entries by key, noting which ones a build used and which it made."""
+    """Resolved entries by key, noting which ones a build used (those are kept)."""
 
     def __init__(self, known: Mapping[bytes, Linked]) -> None:
         self.known = known
         self.used: dict[bytes, Linked] = {}
-        self.made: dict[bytes, Linked] = {}
 
     def __getitem__(self, key: bytes) -> Linked:
         found = self.used.get(key) or self.known[key]
@@ -390,11 +389,9 @@ class LinkMemo(MutableMapping[bytes, Linked]):
 
     def __setitem__(self, key: bytes, value: Linked) -> None:
         self.used[key] = value
-        self.made[key] = value
 
     def __delitem__(self, key: bytes) -> None:
         self.used.pop(key, None)
-        self.made.pop(key, None)
 
     def __iter__(self) -> Iterator[bytes]:
         return iter(self.used)
